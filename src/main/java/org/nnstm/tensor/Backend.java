@@ -1,0 +1,134 @@
+package org.nnstm.tensor;
+
+/**
+ * The op contract of nnstm: the few operations the physics needs, each on a stack of K independent
+ * models at once. Every op exists on every backend; outputs are explicit arguments (BLAS style) and
+ * the javadoc says which arguments are modified.
+ *
+ * <p>Conventions. All tensors are row-major float32. "Batched" ops run over {@code batch} independent
+ * problems; problem {@code p} reads its operand at element offset {@code p * stride}; a stride of 0
+ * broadcasts one operand to every problem (e.g. one input mini-batch fed to K models). Arguments of
+ * another backend, closed tensors, or extents that do not fit the tensors throw
+ * {@link IllegalArgumentException} naming the offending values.
+ *
+ * <p>A backend is chosen once, at the edge (CLI or embedding caller; see {@link Backends}), and passed
+ * down. Close it when done; closing twice is harmless.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** Short human-readable name, e.g. {@code cpu (OpenBLAS, 1 thread)} or {@code cuda (NVIDIA H100)}. */
+  String name();
+
+  /** Kind of backend, {@code "cpu"} or {@code "cuda"}. */
+  String kind();
+
+  // ---------------------------------------------------------------- memory and transfers
+
+  /** A new tensor of the given shape, filled with zeros. */
+  Tensor zeros(int... shape);
+
+  /** A new tensor holding a copy of {@code src} (length must equal the shape's size). */
+  default Tensor upload(float[] src, int... shape) {
+    Tensor t = zeros(shape);
+    if (src.length != t.size()) {
+      t.close();
+      throw new IllegalArgumentException(
+          "upload: array has " + src.length + " elements but shape needs " + t.size());
+    }
+    upload(src, 0, t, 0, src.length);
+    return t;
+  }
+
+  /** Copies {@code count} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. Modifies dst. */
+  void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count);
+
+  /** Copies {@code count} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. Modifies dst. */
+  void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count);
+
+  /** The whole tensor as a new array (a device-to-host copy on GPU backends). */
+  default float[] download(Tensor src) {
+    if (src.size() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("tensor of " + src.size() + " elements is too large for one array");
+    }
+    float[] out = new float[(int) src.size()];
+    download(src, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** dst[dstOffset + i] = src[srcOffset + i] for i in [0, count). Modifies dst. Regions may not overlap. */
+  void copy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count);
+
+  /** t[offset + i] = value for i in [0, count). Modifies t. */
+  void fill(Tensor t, long offset, long count, float value);
+
+  // ---------------------------------------------------------------- linear algebra
+
+  /**
+   * Batched SGEMM: for p in [0, batch), C_p = alpha * op(A_p) * op(B_p) + beta * C_p, where op(X) is X or
+   * X^T, op(A_p) is m x k, op(B_p) is k x n, C_p is m x n, all row-major and dense (leading dimension =
+   * number of columns as stored: k or m for A, n or k for B, n for C). A_p starts at element
+   * {@code p * strideA} of {@code a}, likewise B_p and C_p; strides of 0 broadcast A or B (C's stride
+   * must not be 0 when batch > 1). When beta == 0, C is not read (NaNs in it do not propagate).
+   * Modifies c.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch);
+
+  /** y[i] += alpha * x[i] for i in [0, n). Modifies y. */
+  void axpy(long n, float alpha, Tensor x, Tensor y);
+
+  // ---------------------------------------------------------------- network ops
+
+  /**
+   * Fused bias and activation, forward: for p < batch, r < rows, c < cols:
+   * z[p,r,c] += bias[p,c]; y[p,r,c] = phi(z[p,r,c]). z and y have shape (batch, rows, cols) (any shape of
+   * that size), bias (batch, cols). After the call z holds the pre-activations. Modifies z and y; y may
+   * not alias z.
+   */
+  void biasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias, Tensor y);
+
+  /**
+   * Activation backward from the outputs: dz[i] = dy[i] * phi'(z[i]) for i < n, where phi' is written in
+   * terms of y = phi(z) (tanh: 1 - y^2). Modifies dz, which may alias dy.
+   */
+  void activationBackward(Activation phi, long n, Tensor dy, Tensor y, Tensor dz);
+
+  /**
+   * Batched column sums (the bias gradient): db[p,c] = beta * db[p,c] + sum_r dz[p,r,c], dz of shape
+   * (batch, rows, cols), db (batch, cols). When beta == 0 db is not read. Modifies db.
+   */
+  void columnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db);
+
+  /**
+   * Softmax cross-entropy, loss and gradient, for a batch of models sharing one label vector. logits
+   * (batch, rows, classes); labels (rows) holds class indices as exact floats in [0, classes). With
+   * p = softmax(logits[p,r,:]): grad[p,r,c] = gradScale * (p_c - [c == label_r]) and
+   * stats[p,0] = sum_r -ln p_label(r) (nats), stats[p,1] = number of rows whose argmax (first maximum)
+   * equals the label. Computed stably (max subtracted). Modifies grad and stats (shape (batch, 2)).
+   */
+  void softmaxCrossEntropy(int batch, int rows, int classes, Tensor logits, Tensor labels,
+                           float gradScale, Tensor grad, Tensor stats);
+
+  /**
+   * SGD with momentum in PyTorch's semantics (dampening 0, no Nesterov): v[i] = mu * v[i] + g[i];
+   * w[i] = w[i] - lr * v[i], for i < n. Modifies w and v.
+   */
+  void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v);
+
+  // ---------------------------------------------------------------- random numbers
+
+  /**
+   * Gaussian fill from the counter-based generator {@link Philox}: t[offset + i] = std * N_i for
+   * i < count, where N_i = {@link Philox#gaussian(long, long, long)}(seed, stream, i) is the i-th
+   * standard normal of stream {@code stream} under key {@code seed}. Bit-identical on every backend and
+   * thread count. Modifies t.
+   */
+  void fillGaussian(Tensor t, long offset, long count, float std, long seed, long stream);
+
+  /** Waits until every queued op has finished (no-op on the CPU). */
+  void synchronize();
+
+  /** Releases native resources; a second call does nothing. */
+  @Override
+  void close();
+}

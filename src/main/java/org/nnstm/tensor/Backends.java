@@ -1,0 +1,57 @@
+package org.nnstm.tensor;
+
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.nnstm.backend.cpu.CpuBackend;
+import org.nnstm.backend.cuda.CudaBackend;
+
+/**
+ * Chooses a {@link Backend} once, at the edge. {@code cpu} is OpenBLAS on this machine; {@code cuda} is
+ * the first CUDA device (an error if none initialises); {@code auto} tries CUDA and falls back to the
+ * CPU, reporting which one it took and why through {@code notice}.
+ */
+public final class Backends {
+  private Backends() {}
+
+  /** The CPU backend with {@code blasThreads} OpenBLAS threads (1 is fastest on 2-core machines). */
+  public static Backend cpu(int blasThreads) {
+    return (Backend) (Object) new CpuBackend(blasThreads);
+  }
+
+  /** The CUDA backend on device {@code device}; throws {@link BackendUnavailableException} if it cannot start. */
+  public static Backend cuda(int device) {
+    return CudaBackend.open(device);
+  }
+
+  /**
+   * Opens a backend by name: {@code cpu}, {@code cuda} or {@code auto}.
+   *
+   * @param notice receives one line saying which backend {@code auto} chose and why (may be null)
+   * @throws BackendUnavailableException when {@code cuda} is asked for and no device initialises
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static Backend open(String name, int blasThreads, Consumer<String> notice) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "cpu":
+        return cpu(blasThreads);
+      case "cuda":
+        return cuda(0);
+      case "auto":
+        try {
+          Backend b = cuda(0);
+          if (notice != null) {
+            notice.accept("backend: " + b.name() + " (auto: a CUDA device initialised)");
+          }
+          return b;
+        } catch (BackendUnavailableException e) {
+          Backend b = cpu(blasThreads);
+          if (notice != null) {
+            notice.accept("backend: " + b.name() + " (auto: no CUDA: " + e.getMessage() + ")");
+          }
+          return b;
+        }
+      default:
+        throw new IllegalArgumentException("unknown backend '" + name + "': use cpu, cuda or auto");
+    }
+  }
+}
