@@ -1,0 +1,84 @@
+package org.nnstm.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nnstm.nn.Layouts;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.StepBenchmark;
+import org.nnstm.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nnstm bench-step}: ms per training step of the reference network, and of its GEMMs alone. */
+@Command(name = "bench-step", mixinStandardHelpOptions = true,
+    description = {"Time training steps (synthetic MNIST-shaped batch) of K models of the wide layout, "
+        + "and the same step's GEMMs alone.",
+        "Example: nnstm bench-step --depth 10,20,30 --models 1 --backend cpu --json"})
+public final class BenchStepCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--depth", defaultValue = "10", split = ",", description = "Depths (default: ${DEFAULT-VALUE}).")
+  int[] depths;
+
+  @Option(names = "--models", defaultValue = "1", description = "Models K trained together (default: ${DEFAULT-VALUE}).")
+  int models;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--warmup", defaultValue = "10", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--steps", defaultValue = "20", description = "Steps per timed round (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--repeats", defaultValue = "5", description = "Timed rounds; the median is reported (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--json", description = "One JSON object per depth.")
+  boolean json;
+
+  @Mixin
+  BackendOptions backendOptions;
+
+  @Override
+  public Integer call() {
+    if (models < 1 || batch < 1 || steps < 1 || repeats < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--models, --batch, --steps, --repeats must be >= 1 and --warmup >= 0");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
+      for (int depth : depths) {
+        StepBenchmark.Result r = StepBenchmark.run(backend, NetworkSpec.tanh(Layouts.wide(depth)), models,
+            batch, warmup, steps, repeats);
+        if (json) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("impl", "nnstm");
+          o.put("backend", backend.name());
+          o.put("depth", depth);
+          o.put("models", models);
+          o.put("batch", batch);
+          o.put("ms_per_step", r.msPerStep());
+          o.put("ms_gemms_only", r.msGemmsOnly());
+          o.put("overhead", r.overhead());
+          o.put("gemm_gflops", r.gemmGflops());
+          o.put("model_steps_per_s", r.modelStepsPerSecond());
+          out.println(JsonLine.of(o));
+        } else {
+          out.printf(Locale.ROOT, "%s depth %d K %d batch %d: %.3f ms/step, GEMMs alone %.3f ms (%.1f GFLOP/s), "
+                  + "overhead %+.1f%%, %.1f model-steps/s%n", backend.name(), depth, models, batch, r.msPerStep(),
+              r.msGemmsOnly(), r.gemmGflops(), 100 * r.overhead(), r.modelStepsPerSecond());
+        }
+        out.flush();
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,121 @@
+package org.nnstm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import org.nnstm.tensor.BackendUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The nnstm command line. The only place (with its command classes) that prints or exits. Errors a user
+ * can fix (bad arguments, bad files, no GPU) end as one line {@code nnstm: error: ...} on stderr and
+ * exit code 2; set NNSTM_DEBUG=1 for stack traces. Other failures exit with 1.
+ */
+@Command(name = "nnstm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Statistical mechanics of neural networks: ensemble training on MNIST, exact priors, "
+        + "mean-field criticality.",
+    subcommands = {TrainCommand.class, QuickstartCommand.class, BenchStepCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit code for a user error (bad input, missing data, no device). */
+  public static final int USER_ERROR = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line with the process's standard streams; returns the exit code. */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured picocli command line (for tests: set its out/err writers). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handle);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println("nnstm: error: " + ex.getMessage());
+      err.println("(see: nnstm " + ex.getCommandLine().getCommandName() + " --help)");
+      err.flush();
+      return USER_ERROR;
+    });
+    return cl;
+  }
+
+  private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    boolean debug = System.getenv("NNSTM_DEBUG") != null;
+    Throwable t = ex;
+    if (t instanceof UncheckedIOException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    int code;
+    String msg;
+    if (t instanceof IllegalArgumentException || t instanceof BackendUnavailableException
+        || t instanceof UserException) {
+      code = USER_ERROR;
+      msg = t.getMessage();
+    } else if (t instanceof NoSuchFileException) {
+      code = USER_ERROR;
+      msg = "no such file: " + t.getMessage();
+    } else if (t instanceof AccessDeniedException) {
+      code = USER_ERROR;
+      msg = "permission denied: " + t.getMessage();
+    } else if (t instanceof FileSystemException fs) {
+      code = USER_ERROR;
+      msg = fs.getFile() + ": " + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
+    } else if (t instanceof IOException) {
+      code = USER_ERROR;
+      msg = t.getMessage();
+    } else if (t instanceof OutOfMemoryError) {
+      code = 1;
+      msg = "out of Java heap memory; try fewer models per pass or a larger -Xmx (JAVA_OPTS)";
+    } else {
+      code = 1;
+      msg = "internal error: " + t;
+    }
+    err.println("nnstm: error: " + msg);
+    if (debug || code == 1) {
+      if (debug) {
+        t.printStackTrace(err);
+      } else {
+        err.println("(set NNSTM_DEBUG=1 for the stack trace)");
+      }
+    }
+    err.flush();
+    return code;
+  }
+
+  /** A problem the user can fix, reported as one line. */
+  public static class UserException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UserException(String message) {
+      super(message);
+    }
+
+    public UserException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"nnstm " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

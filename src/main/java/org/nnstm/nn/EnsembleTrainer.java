@@ -1,0 +1,338 @@
+package org.nnstm.nn;
+
+import java.util.function.IntConsumer;
+import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.Tensor;
+
+/**
+ * Mini-batch SGD with momentum of every model of an {@link Ensemble} at once, on softmax cross-entropy
+ * of the network outputs (the reference: tanh outputs fed to {@code CrossEntropyLoss}, mean over the
+ * batch).
+ *
+ * <p>One step on rows x (all models see the same mini-batch):
+ * forward z_l = y_{l-1} W_l^T + b_l, y_l = phi_l(z_l) (y_{-1} = x, broadcast to all K models);
+ * loss = mean_r -ln softmax(y_L)[label_r]; backward dz_l = dy_l * phi_l'(z_l), then PyTorch's
+ * SGD-momentum v = mu v + g, w = w - lr v. The momentum update is fused into the gradient GEMM
+ * (v_W = 1 * dz^T y_{l-1} + mu * v_W, computed by one GEMM with beta = mu), followed by
+ * w = w - lr v_W (axpy): the same arithmetic as {@link Backend#sgdMomentum} without a gradient buffer.
+ *
+ * <p>The trainer owns its activation buffers; the ensemble owns the parameters. Close both.
+ */
+public final class EnsembleTrainer implements AutoCloseable {
+  /** Hyperparameters of SGD: learning rate, momentum, mini-batch size. */
+  public record Config(float learningRate, float momentum, int batchSize) {
+    public Config {
+      if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+        throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+      }
+      if (!(momentum >= 0 && momentum < 1)) {
+        throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+      }
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+      }
+    }
+
+    /** The reference settings: lr 0.005, momentum 0.8, batch 64. */
+    public static Config reference() {
+      return new Config(0.005f, 0.8f, 64);
+    }
+  }
+
+  /** Per-model mean cross-entropy (nats) and accuracy over a pass. */
+  public record Stats(double[] loss, double[] accuracy) {}
+
+  private final Backend backend;
+  private final Ensemble net;
+  private final NetworkSpec spec;
+  private final Config config;
+  private final int models;
+  private final int rowsMax;
+  private final Tensor input;
+  private final Tensor labels;
+  private final Tensor[] z;
+  private final Tensor[] y;
+  private final Tensor gradA;
+  private final Tensor gradB;
+  private final Tensor stats;
+  private final Tensor statsSum;
+  private final float[] inputHost;
+  private final float[] labelHost;
+
+  public EnsembleTrainer(Ensemble net, Config config) {
+    this.backend = net.backend();
+    this.net = net;
+    this.spec = net.spec();
+    this.config = config;
+    this.models = net.size();
+    this.rowsMax = config.batchSize();
+    int depth = spec.depth();
+    this.z = new Tensor[depth];
+    this.y = new Tensor[depth];
+    int maxOut = 1;
+    for (int l = 1; l <= depth; l++) {
+      maxOut = Math.max(maxOut, spec.width(l));
+    }
+    Tensor in = null;
+    Tensor lab = null;
+    Tensor ga = null;
+    Tensor gb = null;
+    Tensor st = null;
+    try {
+      in = backend.zeros(rowsMax, spec.width(0));
+      lab = backend.zeros(rowsMax);
+      for (int l = 0; l < depth; l++) {
+        z[l] = backend.zeros(models, rowsMax, spec.width(l + 1));
+        y[l] = backend.zeros(models, rowsMax, spec.width(l + 1));
+      }
+      ga = backend.zeros(models, rowsMax, Math.max(maxOut, spec.width(0)));
+      gb = backend.zeros(models, rowsMax, Math.max(maxOut, spec.width(0)));
+      st = backend.zeros(models, 2);
+      this.statsSum = backend.zeros(models, 2);
+    } catch (RuntimeException e) {
+      GaussianLinear.closeAll(in, lab, ga, gb, st);
+      GaussianLinear.closeAll(z);
+      GaussianLinear.closeAll(y);
+      throw e;
+    }
+    this.input = in;
+    this.labels = lab;
+    this.gradA = ga;
+    this.gradB = gb;
+    this.stats = st;
+    this.inputHost = new float[rowsMax * spec.width(0)];
+    this.labelHost = new float[rowsMax];
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /**
+   * One epoch of SGD over {@code order} (indices into the data set, visited in that order, in
+   * mini-batches of the configured size; the last batch may be smaller). Modifies the ensemble's
+   * parameters.
+   *
+   * @param images n x n_0 row-major pixels
+   * @param labels class of each image, in [0, n_L)
+   * @param afterStep called with the number of steps done after each step (may be null)
+   * @return mean training loss and accuracy per model, measured on the fly (before each step's update)
+   */
+  public Stats trainEpoch(float[] images, int[] labels, int[] order, IntConsumer afterStep) {
+    checkData(images, labels);
+    backend.fill(statsSum, 0, statsSum.size(), 0f);
+    int steps = 0;
+    for (int from = 0; from < order.length; from += rowsMax) {
+      int rows = Math.min(rowsMax, order.length - from);
+      loadBatch(images, labels, order, from, rows);
+      forward(rows);
+      lossAndGradient(rows);
+      backwardAndUpdate(rows);
+      steps++;
+      if (afterStep != null) {
+        afterStep.accept(steps);
+      }
+    }
+    return summarize(order.length);
+  }
+
+  /** Number of steps {@link #trainEpoch} takes for n examples. */
+  public int stepsPerEpoch(int n) {
+    return (n + rowsMax - 1) / rowsMax;
+  }
+
+  /** Mean cross-entropy and accuracy of every model on the first {@code count} examples; changes nothing. */
+  public Stats evaluate(float[] images, int[] labels, int count) {
+    checkData(images, labels);
+    if (count < 1 || count > labels.length) {
+      throw new IllegalArgumentException("evaluate: count " + count + " not in [1, " + labels.length + "]");
+    }
+    backend.fill(statsSum, 0, statsSum.size(), 0f);
+    for (int from = 0; from < count; from += rowsMax) {
+      int rows = Math.min(rowsMax, count - from);
+      loadBatch(images, labels, null, from, rows);
+      forward(rows);
+      lossAndGradient(rows);
+    }
+    return summarize(count);
+  }
+
+  /**
+   * Pre-activations z_l = W_l y_{l-1} + b_l (the inputs of each layer's activation) of every model for the
+   * first {@code count} examples: result[k][l] is count x n_{l+1} row-major. Changes nothing.
+   */
+  public float[][][] preActivations(float[] images, int count) {
+    int n0 = spec.width(0);
+    if (count < 1 || (long) count * n0 > images.length) {
+      throw new IllegalArgumentException("preActivations: count " + count + " exceeds the "
+          + images.length / n0 + " examples given");
+    }
+    int depth = spec.depth();
+    float[][][] out = new float[models][depth][];
+    for (int k = 0; k < models; k++) {
+      for (int l = 0; l < depth; l++) {
+        out[k][l] = new float[count * spec.width(l + 1)];
+      }
+    }
+    for (int from = 0; from < count; from += rowsMax) {
+      int rows = Math.min(rowsMax, count - from);
+      loadBatch(images, null, null, from, rows);
+      forward(rows);
+      for (int l = 0; l < depth; l++) {
+        int w = spec.width(l + 1);
+        for (int k = 0; k < models; k++) {
+          backend.download(z[l], (long) k * rows * w, out[k][l], from * w, rows * w);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One training step on the first {@code rows} examples of {@code images}/{@code labels} (no order
+   * permutation, no stats download): the unit that benchmarks time. Modifies the parameters.
+   */
+  public void step(float[] images, int[] labels, int rows) {
+    checkRows(rows);
+    loadBatch(images, labels, null, 0, rows);
+    forward(rows);
+    lossAndGradient(rows);
+    backwardAndUpdate(rows);
+  }
+
+  /**
+   * Only the GEMMs of one training step, with the same shapes and operands as {@link #step} (forward
+   * L, backward 2L - 1): the yardstick that the step's overhead is measured against. Modifies the
+   * activation and velocity buffers (their contents become meaningless for training).
+   */
+  public void gemmsOfStep(int rows) {
+    checkRows(rows);
+    Tensor prev = input;
+    long prevStride = 0;
+    for (int l = 0; l < spec.depth(); l++) {
+      GaussianLinear layer = net.layer(l);
+      backend.gemm(false, true, rows, layer.out(), layer.in(), 1f, prev, prevStride, layer.weight,
+          (long) layer.out() * layer.in(), 0f, z[l], (long) rows * layer.out(), models);
+      prev = z[l];
+      prevStride = (long) rows * layer.out();
+    }
+    Tensor dy = gradA;
+    Tensor other = gradB;
+    for (int l = spec.depth() - 1; l >= 0; l--) {
+      GaussianLinear layer = net.layer(l);
+      int in = layer.in();
+      int out = layer.out();
+      Tensor p = l == 0 ? input : z[l - 1];
+      long ps = l == 0 ? 0 : (long) rows * in;
+      backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, p, ps,
+          config.momentum(), layer.weightVelocity, (long) out * in, models);
+      if (l > 0) {
+        backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
+            0f, other, (long) rows * in, models);
+      }
+      Tensor t = dy;
+      dy = other;
+      other = t;
+    }
+  }
+
+  private void checkRows(int rows) {
+    if (rows < 1 || rows > rowsMax) {
+      throw new IllegalArgumentException("rows " + rows + " not in [1, batch size " + rowsMax + "]");
+    }
+  }
+
+  private void checkData(float[] images, int[] labels) {
+    int n0 = spec.width(0);
+    if (images.length != (long) labels.length * n0) {
+      throw new IllegalArgumentException("data: " + images.length + " pixels for " + labels.length
+          + " labels, expected " + n0 + " per example");
+    }
+  }
+
+  private void loadBatch(float[] images, int[] labelsIn, int[] order, int from, int rows) {
+    int n0 = spec.width(0);
+    int classes = spec.width(spec.depth());
+    for (int r = 0; r < rows; r++) {
+      int idx = order == null ? from + r : order[from + r];
+      System.arraycopy(images, idx * n0, inputHost, r * n0, n0);
+      if (labelsIn != null) {
+        int c = labelsIn[idx];
+        if (c < 0 || c >= classes) {
+          throw new IllegalArgumentException("label " + c + " of example " + idx + " not in [0, " + classes + ")");
+        }
+        labelHost[r] = c;
+      }
+    }
+    backend.upload(inputHost, 0, input, 0, rows * n0);
+    if (labelsIn != null) {
+      backend.upload(labelHost, 0, labels, 0, rows);
+    }
+  }
+
+  private void forward(int rows) {
+    Tensor prev = input;
+    long prevStride = 0;
+    for (int l = 0; l < spec.depth(); l++) {
+      GaussianLinear layer = net.layer(l);
+      int in = layer.in();
+      int out = layer.out();
+      backend.gemm(false, true, rows, out, in, 1f, prev, prevStride, layer.weight, (long) out * in,
+          0f, z[l], (long) rows * out, models);
+      backend.biasActivationForward(spec.activation(l), models, rows, out, z[l], layer.bias, y[l]);
+      prev = y[l];
+      prevStride = (long) rows * out;
+    }
+  }
+
+  private void lossAndGradient(int rows) {
+    int last = spec.depth() - 1;
+    backend.softmaxCrossEntropy(models, rows, spec.width(last + 1), y[last], labels, 1f / rows, gradA, stats);
+    backend.axpy(stats.size(), 1f, stats, statsSum);
+  }
+
+  private void backwardAndUpdate(int rows) {
+    float mu = config.momentum();
+    float lr = config.learningRate();
+    Tensor dy = gradA;
+    Tensor other = gradB;
+    for (int l = spec.depth() - 1; l >= 0; l--) {
+      GaussianLinear layer = net.layer(l);
+      int in = layer.in();
+      int out = layer.out();
+      backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, y[l], dy);
+      Tensor prev = l == 0 ? input : y[l - 1];
+      long prevStride = l == 0 ? 0 : (long) rows * in;
+      backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
+          mu, layer.weightVelocity, (long) out * in, models);
+      backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
+      if (l > 0) {
+        backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
+            0f, other, (long) rows * in, models);
+      }
+      backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
+      backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+      Tensor t = dy;
+      dy = other;
+      other = t;
+    }
+  }
+
+  private Stats summarize(int n) {
+    float[] s = backend.download(statsSum);
+    double[] loss = new double[models];
+    double[] acc = new double[models];
+    for (int k = 0; k < models; k++) {
+      loss[k] = s[2 * k] / n;
+      acc[k] = s[2 * k + 1] / n;
+    }
+    return new Stats(loss, acc);
+  }
+
+  @Override
+  public void close() {
+    GaussianLinear.closeAll(input, labels, gradA, gradB, stats, statsSum);
+    GaussianLinear.closeAll(z);
+    GaussianLinear.closeAll(y);
+  }
+}
