@@ -3,13 +3,14 @@ package org.nnstm.backend.cpu;
 /**
  * Fast float tanh: a [13/6] odd rational minimax approximation on a clamped argument (the form and
  * coefficients of Eigen's {@code ptanh_float}), branch-free so that loops over arrays vectorize:
- * x' = clamp(x, -7.9053111, 7.9053111), tanh x ~ x' (P(x'^2) / Q(x'^2)) (x' multiplied last, so tiny and subnormal x
- * keep full relative accuracy), P of degree 6 and Q of degree 3
- * in x'^2. Beyond the clamp, tanh x rounds to +-1 in float and so does the formula.
+ * x' = clamp(x, -7.9053111, 7.9053111), tanh x ~ x' (P(x'^2) / Q(x'^2)) with P of degree 6 and Q of
+ * degree 3 in x'^2; x' is multiplied last, so tiny and subnormal x keep full relative accuracy. Beyond
+ * the clamp, tanh x rounds to +-1 in float and so does the formula.
  *
- * <p>Measured error against (float) Math.tanh(x) over every float x in [-20, 20] (tools/TanhError,
- * see benchmarks/RESULTS.md): max absolute error MAX_ABS_ERROR, max relative error MAX_REL_ERROR.
- * FastTanhTest checks these bounds on a dense grid.
+ * <p>Measured error against Math.tanh(x) (double) over every float x in [-20, 20] (all 2,202,009,602 of
+ * them; test class FastTanhErrorScan): max absolute error 3.969e-7 and max relative error 3.969e-7,
+ * both at x = 5.8565717, i.e. 6.7 ulp of the float result near 1. FastTanhTest checks the bound 4.0e-7
+ * on a dense grid. Speed against Math.tanh: benchmarks/RESULTS.md.
  */
 final class FastTanh {
   private FastTanh() {}
