@@ -15,7 +15,7 @@ public final class Backends {
 
   /** The CPU backend with {@code blasThreads} OpenBLAS threads (1 is fastest on 2-core machines). */
   public static Backend cpu(int blasThreads) {
-    return (Backend) (Object) new CpuBackend(blasThreads);
+    return new CpuBackend(blasThreads);
   }
 
   /** The CUDA backend on device {@code device}; throws {@link BackendUnavailableException} if it cannot start. */

@@ -1,0 +1,105 @@
+package org.nnstm.backend.cpu;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * The one door to OpenBLAS (through Bytedeco's javacpp presets): the only class of nnstm that imports
+ * org.bytedeco. It allocates 64-byte aligned native memory and calls the level-1/3 BLAS routines on raw
+ * native addresses, never on Java arrays (the float[] overloads of the presets copy).
+ *
+ * <p>Thread count is process-global in OpenBLAS ({@code openblas_set_num_threads}).
+ */
+final class OpenBlas {
+  private static final int ALIGNMENT = 64;
+
+  private OpenBlas() {}
+
+  /** Sets the number of OpenBLAS threads (process-global). */
+  static void setThreads(int threads) {
+    openblas_full.openblas_set_num_threads(threads);
+  }
+
+  /** The number of threads OpenBLAS currently uses. */
+  static int threads() {
+    return openblas_full.openblas_get_num_threads();
+  }
+
+  /** The version from {@code openblas_get_config()}, e.g. {@code 0.3.31}, or the whole config string. */
+  static String version() {
+    BytePointer p = openblas_full.openblas_get_config();
+    String config = p == null ? "" : p.getString();
+    Matcher m = Pattern.compile("OpenBLAS\\s+(\\S+)").matcher(config);
+    return m.find() ? m.group(1) : config.trim();
+  }
+
+  /**
+   * row-major C = alpha op(A) op(B) + beta C on native float arrays at the given addresses (bytes);
+   * lda, ldb, ldc in elements.
+   */
+  static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                    long a, int lda, long b, int ldb, float beta, long c, int ldc) {
+    openblas_full.cblas_sgemm(openblas_full.CblasRowMajor,
+        transA ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
+        transB ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
+        m, n, k, alpha, new At(a), lda, new At(b), ldb, beta, new At(c), ldc);
+  }
+
+  /** y[i] += alpha x[i], i < n, on native float arrays at the given addresses (bytes). */
+  static void saxpy(int n, float alpha, long x, long y) {
+    openblas_full.cblas_saxpy(n, alpha, new At(x), 1, new At(y), 1);
+  }
+
+  /** A float pointer at a raw address; owns nothing. */
+  private static final class At extends FloatPointer {
+    At(long address) {
+      super((Pointer) null);
+      this.address = address;
+    }
+  }
+
+  /** A block of 64-byte aligned native memory, freed explicitly by {@link #free()} (idempotent). */
+  static final class NativeBlock {
+    private Pointer raw;
+    /** The aligned region as a native-order buffer of exactly the requested bytes. */
+    final ByteBuffer buffer;
+    /** Address of the aligned region's first byte. */
+    final long address;
+
+    private NativeBlock(long bytes) {
+      Pointer p = Pointer.malloc(bytes + ALIGNMENT);
+      if (p == null || p.isNull()) {
+        throw new OutOfMemoryError("malloc of " + (bytes + ALIGNMENT) + " bytes failed");
+      }
+      long base = p.address();
+      long aligned = (base + ALIGNMENT - 1) & -(long) ALIGNMENT;
+      Pointer.memset(p, 0, bytes + ALIGNMENT);
+      BytePointer view = new BytePointer(p);
+      view.position(aligned - base).limit(aligned - base + bytes);
+      this.raw = p;
+      this.address = aligned;
+      this.buffer = view.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    synchronized void free() {
+      if (raw != null) {
+        Pointer.free(raw);
+        raw = null;
+      }
+    }
+  }
+
+  /** Allocates {@code bytes} (at most Integer.MAX_VALUE) of zeroed, 64-byte aligned native memory. */
+  static NativeBlock allocate(long bytes) {
+    if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("native block of " + bytes + " bytes: must be in [1, " + Integer.MAX_VALUE + "]");
+    }
+    return new NativeBlock(bytes);
+  }
+}

@@ -1,0 +1,49 @@
+package org.nnstm.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.BackendContractTest;
+import org.nnstm.tensor.Backends;
+import org.nnstm.tensor.Tensor;
+
+/** The contract suite on the OpenBLAS backend, plus CPU-specific checks. */
+class CpuBackendTest extends BackendContractTest {
+  @Override
+  protected Backend createBackend() {
+    return new CpuBackend(1);
+  }
+
+  @Test
+  void fillGaussianDoesNotDependOnThreadCount() {
+    float[][] got = new float[2][];
+    for (int threads = 1; threads <= 2; threads++) {
+      try (Backend b = new CpuBackend(threads); Tensor t = b.zeros(3, 4097)) {
+        b.fillGaussian(t, 5, 3 * 4097 - 5, 1.5f, 99, 3);
+        got[threads - 1] = b.download(t);
+      }
+    }
+    assertArrayEquals(got[0], got[1]);
+    new CpuBackend(1).close();  // restore the single-threaded default for the rest of the suite
+  }
+
+  @Test
+  void nameKindAndSelection() {
+    try (Backend b = Backends.cpu(1)) {
+      assertEquals("cpu", b.kind());
+      assertTrue(b.name().matches("cpu \\(OpenBLAS [0-9.]+, 1 thread\\)"), b.name());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new CpuBackend(0));
+  }
+
+  @Test
+  void closedBackendRefusesWork() {
+    Backend b = new CpuBackend(1);
+    b.close();
+    assertThrows(IllegalStateException.class, () -> b.zeros(2));
+  }
+}

@@ -1,0 +1,410 @@
+package org.nnstm.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nnstm.testing.Tolerance.FLOAT_ATOL;
+import static org.nnstm.testing.Tolerance.FLOAT_RTOL;
+import static org.nnstm.testing.Tolerance.FLOAT_SUM_ATOL;
+import static org.nnstm.testing.Tolerance.FLOAT_SUM_RTOL;
+import static org.nnstm.testing.Tolerance.assertClose;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nnstm.testing.ReferenceOps;
+
+/**
+ * The contract suite of {@link Backend}: every op against its double-precision twin in
+ * {@link ReferenceOps}, plus ownership, bounds and lifecycle rules. Uses only the Backend interface;
+ * each backend's test class subclasses it and supplies {@link #createBackend()}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContractTest {
+  /** A fresh backend; the suite closes it. */
+  protected abstract Backend createBackend();
+
+  protected Backend be;
+
+  @BeforeAll
+  void openBackend() {
+    be = createBackend();
+  }
+
+  @AfterAll
+  void closeBackend() {
+    if (be != null) {
+      be.close();
+    }
+  }
+
+  private static float[] gaussian(Random rnd, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    return x;
+  }
+
+  private static float[] nans(int n) {
+    float[] x = new float[n];
+    Arrays.fill(x, Float.NaN);
+    return x;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  @Test
+  void zerosUploadDownloadRoundTripWithOffsets() {
+    Random rnd = new Random(1);
+    try (Tensor t = be.zeros(3, 5)) {
+      assertEquals(15, t.size());
+      assertArrayEquals(new int[] {3, 5}, t.shape());
+      assertArrayEquals(new float[15], be.download(t));
+      float[] src = gaussian(rnd, 9);
+      be.upload(src, 2, t, 4, 7);
+      float[] back = new float[10];
+      be.download(t, 4, back, 1, 7);
+      for (int i = 0; i < 7; i++) {
+        assertEquals(src[2 + i], back[1 + i]);
+      }
+      float[] all = be.download(t);
+      for (int i = 0; i < 15; i++) {
+        assertEquals(i >= 4 && i < 11 ? src[i - 2] : 0f, all[i], "element " + i);
+      }
+    }
+    try (Tensor one = be.upload(new float[] {2.5f}, 1)) {
+      assertArrayEquals(new float[] {2.5f}, be.download(one));
+    }
+  }
+
+  @Test
+  void copyAndFillWithOffsets() {
+    Random rnd = new Random(2);
+    float[] src = gaussian(rnd, 11);
+    try (Tensor a = be.upload(src, 11); Tensor b = be.zeros(13)) {
+      be.copy(a, 3, b, 5, 6);
+      be.fill(b, 0, 2, -1.5f);
+      float[] got = be.download(b);
+      for (int i = 0; i < 13; i++) {
+        float want = i < 2 ? -1.5f : (i >= 5 && i < 11 ? src[i - 2] : 0f);
+        assertEquals(want, got[i], "element " + i);
+      }
+      be.copy(a, 0, a, 6, 5);
+      float[] self = be.download(a);
+      for (int i = 0; i < 5; i++) {
+        assertEquals(src[i], self[6 + i]);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- gemm
+
+  private void checkGemm(Random rnd, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta,
+                         int batch, long strideA, long strideB, long padC) {
+    long strideC = (long) m * n + padC;
+    int sizeA = (int) Math.max(1, (batch - 1) * strideA + (long) m * k);
+    int sizeB = (int) Math.max(1, (batch - 1) * strideB + (long) k * n);
+    int sizeC = (int) ((batch - 1) * strideC + (long) m * n + padC);
+    float[] a = gaussian(rnd, sizeA);
+    float[] b = gaussian(rnd, sizeB);
+    float[] c = beta == 0 ? nans(sizeC) : gaussian(rnd, sizeC);
+    if (beta == 0) {
+      // elements between the blocks must keep their values; make them finite sentinels
+      for (int p = 0; p < batch; p++) {
+        for (long i = (long) p * strideC + (long) m * n; i < Math.min(sizeC, (p + 1L) * strideC); i++) {
+          c[(int) i] = 7f;
+        }
+      }
+    }
+    double[] want = ReferenceOps.gemm(ta, tb, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch);
+    try (Tensor da = be.upload(a, sizeA); Tensor db = be.upload(b, sizeB); Tensor dc = be.upload(c, sizeC)) {
+      be.gemm(ta, tb, m, n, k, alpha, da, strideA, db, strideB, beta, dc, strideC, batch);
+      assertClose(String.format("gemm tA=%s tB=%s m=%d n=%d k=%d beta=%s batch=%d sA=%d sB=%d",
+              ta, tb, m, n, k, beta, batch, strideA, strideB),
+          want, be.download(dc), FLOAT_SUM_ATOL, FLOAT_SUM_RTOL);
+    }
+  }
+
+  @Test
+  void gemmAllTransposesAndShapes() {
+    Random rnd = new Random(3);
+    int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {7, 4, 1}, {1, 9, 6}, {64, 10, 33}, {17, 1, 5}};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int[] s : shapes) {
+          int m = s[0];
+          int n = s[1];
+          int k = s[2];
+          checkGemm(rnd, ta, tb, m, n, k, 1f, 0f, 1, 0, 0, 0);
+          checkGemm(rnd, ta, tb, m, n, k, -0.75f, 0.5f, 1, 0, 0, 0);
+          checkGemm(rnd, ta, tb, m, n, k, 1.25f, 0f, 3, (long) m * k, (long) k * n, 0);
+          checkGemm(rnd, ta, tb, m, n, k, 1f, 1f, 3, (long) m * k + 2, (long) k * n + 1, 3);
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemmStrideZeroBroadcasts() {
+    Random rnd = new Random(4);
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        checkGemm(rnd, ta, tb, 5, 3, 4, 1f, 0f, 4, 0, 12, 0);      // one A (an input batch) for all
+        checkGemm(rnd, ta, tb, 5, 3, 4, 0.5f, 2f, 4, 20, 0, 1);    // one B for all
+        checkGemm(rnd, ta, tb, 2, 7, 3, 1f, 0f, 2, 0, 0, 0);       // both shared
+      }
+    }
+  }
+
+  @Test
+  void gemmBetaZeroIgnoresNaNInC() {
+    float[] a = {1, 2, 3, 4};
+    try (Tensor da = be.upload(a, 2, 2); Tensor dc = be.upload(nans(4), 2, 2)) {
+      be.gemm(false, false, 2, 2, 2, 1f, da, 0, da, 0, 0f, dc, 4, 1);
+      assertArrayEquals(new float[] {7, 10, 15, 22}, be.download(dc));
+    }
+  }
+
+  @Test
+  void gemmRejectsBadArguments() {
+    try (Tensor a = be.zeros(2, 3); Tensor b = be.zeros(3, 4); Tensor c = be.zeros(2, 4)) {
+      assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 2, 4, 3, 1, a, 6, b, 12, 0, c, 8, 2));
+      assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 2, 4, 3, 1, a, 0, b, 0, 0, c, 0, 2));
+      assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 3, 4, 3, 1, a, 0, b, 0, 0, c, 0, 1));
+      assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 0, 4, 3, 1, a, 0, b, 0, 0, c, 0, 1));
+      assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 2, 4, 3, 1, a, -1, b, 0, 0, c, 8, 1));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> be.gemm(false, false, 2, 5, 3, 1, a, 0, b, 0, 0, c, 10, 1));
+      assertTrue(e.getMessage().contains("15"), e.getMessage());
+    }
+  }
+
+  @Test
+  void axpyMatchesTwin() {
+    Random rnd = new Random(5);
+    for (int n : new int[] {1, 7, 1000}) {
+      float[] x = gaussian(rnd, n + 2);
+      float[] y = gaussian(rnd, n + 3);
+      double[] want = ReferenceOps.axpy(n, -0.3, x, y);
+      try (Tensor dx = be.upload(x, n + 2); Tensor dy = be.upload(y, n + 3)) {
+        be.axpy(n, -0.3f, dx, dy);
+        assertClose("axpy n=" + n, want, be.download(dy), FLOAT_ATOL, FLOAT_RTOL);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- network ops
+
+  @Test
+  void biasActivationForwardMatchesTwin() {
+    Random rnd = new Random(6);
+    int[][] shapes = {{1, 1, 1}, {1, 5, 3}, {3, 7, 11}, {2, 64, 785}, {1, 2, 5000}};
+    for (Activation phi : Activation.values()) {
+      boolean tanh = phi == Activation.TANH;
+      for (int[] s : shapes) {
+        int batch = s[0];
+        int rows = s[1];
+        int cols = s[2];
+        int n = batch * rows * cols;
+        float[] z = gaussian(rnd, n);
+        for (int i = 0; i < n; i += 13) {
+          z[i] *= 10;  // saturated units too
+        }
+        float[] bias = gaussian(rnd, batch * cols);
+        float[] zWant = ReferenceOps.addBias(batch, rows, cols, z, bias);
+        double[] yWant = ReferenceOps.activation(tanh, zWant);
+        try (Tensor dz = be.upload(z, batch, rows, cols); Tensor db = be.upload(bias, batch, cols);
+             Tensor dy = be.upload(nans(n), n)) {
+          be.biasActivationForward(phi, batch, rows, cols, dz, db, dy);
+          String what = phi + " " + Arrays.toString(s);
+          assertClose(what + " z", ReferenceOps.toDouble(zWant), be.download(dz), FLOAT_ATOL, FLOAT_RTOL);
+          assertClose(what + " y", yWant, be.download(dy), FLOAT_ATOL, FLOAT_RTOL);
+        }
+      }
+    }
+    try (Tensor z = be.zeros(4); Tensor b = be.zeros(2)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> be.biasActivationForward(Activation.TANH, 1, 2, 2, z, b, z));
+      assertThrows(IllegalArgumentException.class,
+          () -> be.biasActivationForward(Activation.TANH, 1, 3, 2, z, b, z));
+    }
+  }
+
+  @Test
+  void activationBackwardMatchesTwinAndMayAlias() {
+    Random rnd = new Random(7);
+    for (Activation phi : Activation.values()) {
+      boolean tanh = phi == Activation.TANH;
+      for (int n : new int[] {1, 9, 5001}) {
+        float[] dy = gaussian(rnd, n);
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+          y[i] = (float) Math.tanh(rnd.nextGaussian());
+        }
+        double[] want = ReferenceOps.activationBackward(tanh, n, dy, y);
+        try (Tensor ddy = be.upload(dy, n); Tensor dyy = be.upload(y, n); Tensor ddz = be.upload(nans(n), n)) {
+          be.activationBackward(phi, n, ddy, dyy, ddz);
+          assertClose(phi + " n=" + n, want, be.download(ddz), FLOAT_ATOL, FLOAT_RTOL);
+          be.activationBackward(phi, n, ddy, dyy, ddy);
+          assertClose(phi + " aliased n=" + n, want, be.download(ddy), FLOAT_ATOL, FLOAT_RTOL);
+        }
+      }
+    }
+  }
+
+  @Test
+  void columnSumsMatchTwin() {
+    Random rnd = new Random(8);
+    int[][] shapes = {{1, 1, 1}, {1, 64, 1}, {3, 7, 5}, {2, 64, 785}, {1, 3, 5000}};
+    for (int[] s : shapes) {
+      int batch = s[0];
+      int rows = s[1];
+      int cols = s[2];
+      float[] dz = gaussian(rnd, batch * rows * cols);
+      float[] db = gaussian(rnd, batch * cols);
+      for (float beta : new float[] {0f, 0.7f}) {
+        float[] dbIn = beta == 0 ? nans(batch * cols) : db;
+        double[] want = ReferenceOps.columnSums(batch, rows, cols, dz, beta, dbIn);
+        try (Tensor ddz = be.upload(dz, batch, rows, cols); Tensor ddb = be.upload(dbIn, batch, cols)) {
+          be.columnSums(batch, rows, cols, ddz, beta, ddb);
+          assertClose("columnSums " + Arrays.toString(s) + " beta " + beta, want, be.download(ddb),
+              FLOAT_SUM_ATOL, FLOAT_SUM_RTOL);
+        }
+      }
+    }
+  }
+
+  @Test
+  void softmaxCrossEntropyMatchesTwin() {
+    Random rnd = new Random(9);
+    int[][] shapes = {{1, 1, 1}, {1, 1, 10}, {3, 7, 10}, {2, 64, 3}};
+    for (int[] s : shapes) {
+      int batch = s[0];
+      int rows = s[1];
+      int classes = s[2];
+      float[] logits = gaussian(rnd, batch * rows * classes);
+      for (int i = 0; i < logits.length; i += 5) {
+        logits[i] *= 30;  // large logits: the max must be subtracted
+      }
+      float[] labels = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        labels[r] = rnd.nextInt(classes);
+      }
+      double[] grad = new double[logits.length];
+      double[] stats = ReferenceOps.softmaxCrossEntropy(batch, rows, classes, logits, labels, 0.25, grad);
+      try (Tensor dl = be.upload(logits, batch, rows, classes); Tensor dlab = be.upload(labels, rows);
+           Tensor dg = be.upload(nans(logits.length), logits.length);
+           Tensor ds = be.upload(nans(2 * batch), batch, 2)) {
+        be.softmaxCrossEntropy(batch, rows, classes, dl, dlab, 0.25f, dg, ds);
+        String what = "softmaxCrossEntropy " + Arrays.toString(s);
+        assertClose(what + " grad", grad, be.download(dg), FLOAT_ATOL, FLOAT_RTOL);
+        assertClose(what + " stats", stats, be.download(ds), FLOAT_SUM_ATOL, FLOAT_SUM_RTOL);
+      }
+    }
+  }
+
+  @Test
+  void sgdMomentumMatchesTwin() {
+    Random rnd = new Random(10);
+    for (int n : new int[] {1, 13, 9000}) {
+      float[] w = gaussian(rnd, n + 1);
+      float[] g = gaussian(rnd, n);
+      float[] v = gaussian(rnd, n + 2);
+      double[][] want = ReferenceOps.sgdMomentum(n, 0.05, 0.9, w, g, v);
+      try (Tensor dw = be.upload(w, n + 1); Tensor dg = be.upload(g, n); Tensor dv = be.upload(v, n + 2)) {
+        be.sgdMomentum(n, 0.05f, 0.9f, dw, dg, dv);
+        assertClose("sgd w n=" + n, want[0], be.download(dw), FLOAT_ATOL, FLOAT_RTOL);
+        assertClose("sgd v n=" + n, want[1], be.download(dv), FLOAT_ATOL, FLOAT_RTOL);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- random numbers
+
+  @Test
+  void fillGaussianIsPhiloxBitForBit() {
+    long[][] cases = {{0, 0, 0, 1}, {42, 7, 3, 10}, {0x123456789ABCDEFL, 0xFEDCBA9876543210L, 1, 9001}};
+    for (long[] cs : cases) {
+      long seed = cs[0];
+      long stream = cs[1];
+      int offset = (int) cs[2];
+      int count = (int) cs[3];
+      float std = 0.37f;
+      try (Tensor t = be.upload(nans(offset + count + 2), offset + count + 2)) {
+        be.fillGaussian(t, offset, count, std, seed, stream);
+        float[] got = be.download(t);
+        for (int i = 0; i < offset; i++) {
+          assertTrue(Float.isNaN(got[i]), "element before the region was written");
+        }
+        for (int i = 0; i < count; i++) {
+          float want = (float) (std * Philox.gaussian(seed, stream, i));
+          assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[offset + i]),
+              "seed " + seed + " stream " + stream + " element " + i);
+        }
+        assertTrue(Float.isNaN(got[offset + count]), "element after the region was written");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- ownership, bounds, lifecycle
+
+  @Test
+  void foreignAndClosedTensorsAreRejected() {
+    Backend other = createBackend();
+    try (Tensor mine = be.zeros(4); Tensor theirs = other.zeros(4)) {
+      assertThrows(IllegalArgumentException.class, () -> be.axpy(4, 1f, theirs, mine));
+      assertThrows(IllegalArgumentException.class, () -> be.copy(mine, 0, theirs, 0, 4));
+      assertThrows(IllegalArgumentException.class, () -> be.download(theirs));
+      Tensor closed = be.zeros(4);
+      closed.close();
+      assertTrue(closed.isClosed());
+      assertFalse(mine.isClosed());
+      assertThrows(IllegalArgumentException.class, () -> be.fill(closed, 0, 4, 1f));
+      assertThrows(IllegalArgumentException.class, () -> be.axpy(4, 1f, closed, mine));
+      assertThrows(IllegalArgumentException.class, () -> be.sgdMomentum(4, 0.1f, 0.9f, mine, closed, mine));
+      assertThrows(IllegalArgumentException.class, () -> be.fillGaussian(closed, 0, 4, 1f, 1, 1));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void outOfBoundsExtentsAreRejected() {
+    try (Tensor t = be.zeros(5); Tensor u = be.zeros(5)) {
+      assertThrows(IllegalArgumentException.class, () -> be.fill(t, 3, 3, 0f));
+      assertThrows(IllegalArgumentException.class, () -> be.fill(t, -1, 2, 0f));
+      assertThrows(IllegalArgumentException.class, () -> be.copy(t, 0, u, 1, 5));
+      assertThrows(IllegalArgumentException.class, () -> be.upload(new float[3], 0, t, 3, 3));
+      assertThrows(IllegalArgumentException.class, () -> be.upload(new float[3], 1, t, 0, 3));
+      assertThrows(IllegalArgumentException.class, () -> be.download(t, 4, new float[5], 0, 2));
+      assertThrows(IllegalArgumentException.class, () -> be.axpy(6, 1f, t, u));
+      assertThrows(IllegalArgumentException.class, () -> be.fillGaussian(t, 1, 5, 1f, 1, 1));
+      assertThrows(IllegalArgumentException.class, () -> be.activationBackward(Activation.TANH, 6, t, u, t));
+      assertThrows(IllegalArgumentException.class, () -> be.sgdMomentum(6, 0.1f, 0.9f, t, u, u));
+      assertThrows(IllegalArgumentException.class, () -> be.columnSums(1, 2, 3, t, 0f, u));
+      assertThrows(IllegalArgumentException.class, () -> be.upload(new float[4], 5));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.fill(t, 4, 2, 0f));
+      assertTrue(e.getMessage().contains("4") && e.getMessage().contains("5"), e.getMessage());
+    }
+  }
+
+  @Test
+  void closingTwiceIsHarmless() {
+    Tensor t = be.zeros(3);
+    t.close();
+    t.close();
+    assertTrue(t.isClosed());
+    Backend other = createBackend();
+    assertFalse(other.name().isEmpty());
+    assertTrue(other.kind().equals("cpu") || other.kind().equals("cuda"), other.kind());
+    other.synchronize();
+    other.close();
+    other.close();
+  }
+}

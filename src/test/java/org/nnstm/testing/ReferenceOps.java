@@ -1,0 +1,148 @@
+package org.nnstm.testing;
+
+/**
+ * Slow, obvious double-precision twins of every {@link org.nnstm.tensor.Backend} op: plain loops over
+ * Java arrays, written straight from the contract's formulas. Inputs are float arrays (what the backend
+ * sees); outputs are fresh double arrays (or the modified copies) for comparison with
+ * {@link Tolerance}.
+ */
+public final class ReferenceOps {
+  private ReferenceOps() {}
+
+  /** Widens a float array. */
+  public static double[] toDouble(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i];
+    }
+    return d;
+  }
+
+  /**
+   * Batched gemm: returns a copy of c in which, for each problem p, the m x n block at p * strideC is
+   * alpha op(A_p) op(B_p) + beta C_p (C_p not read when beta == 0). Elements outside the blocks are kept.
+   */
+  public static double[] gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                              float[] a, long strideA, float[] b, long strideB, double beta, float[] c,
+                              long strideC, int batch) {
+    double[] out = toDouble(c);
+    for (int p = 0; p < batch; p++) {
+      int oa = (int) (p * strideA);
+      int ob = (int) (p * strideB);
+      int oc = (int) (p * strideC);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int l = 0; l < k; l++) {
+            double av = transA ? a[oa + l * m + i] : a[oa + i * k + l];
+            double bv = transB ? b[ob + j * k + l] : b[ob + l * n + j];
+            s += av * bv;
+          }
+          double prev = beta == 0 ? 0 : beta * c[oc + i * n + j];
+          out[oc + i * n + j] = alpha * s + prev;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** y + alpha x over the first n elements (the rest of y kept). */
+  public static double[] axpy(int n, double alpha, float[] x, float[] y) {
+    double[] out = toDouble(y);
+    for (int i = 0; i < n; i++) {
+      out[i] = y[i] + alpha * x[i];
+    }
+    return out;
+  }
+
+  /** The pre-activations z + bias (broadcast over rows), as floats the backend would hold. */
+  public static float[] addBias(int batch, int rows, int cols, float[] z, float[] bias) {
+    float[] out = z.clone();
+    for (int p = 0; p < batch; p++) {
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          out[(p * rows + r) * cols + c] = z[(p * rows + r) * cols + c] + bias[p * cols + c];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** phi applied elementwise, phi = "tanh" or "identity". */
+  public static double[] activation(boolean tanh, float[] z) {
+    double[] out = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      out[i] = tanh ? Math.tanh(z[i]) : z[i];
+    }
+    return out;
+  }
+
+  /** dy * phi'(z) written with y = phi(z): tanh 1 - y^2, identity 1. */
+  public static double[] activationBackward(boolean tanh, int n, float[] dy, float[] y) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = tanh ? dy[i] * (1.0 - (double) y[i] * y[i]) : dy[i];
+    }
+    return out;
+  }
+
+  /** db[p,c] = beta db[p,c] + sum_r dz[p,r,c] (db not read when beta == 0). */
+  public static double[] columnSums(int batch, int rows, int cols, float[] dz, double beta, float[] db) {
+    double[] out = new double[batch * cols];
+    for (int p = 0; p < batch; p++) {
+      for (int c = 0; c < cols; c++) {
+        double s = beta == 0 ? 0 : beta * db[p * cols + c];
+        for (int r = 0; r < rows; r++) {
+          s += dz[(p * rows + r) * cols + c];
+        }
+        out[p * cols + c] = s;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Softmax cross-entropy: fills grad (batch*rows*classes) with gradScale (softmax - onehot) and returns
+   * stats (batch, 2): summed -ln p_label in nats, count of rows whose first argmax equals the label.
+   */
+  public static double[] softmaxCrossEntropy(int batch, int rows, int classes, float[] logits, float[] labels,
+                                             double gradScale, double[] grad) {
+    double[] stats = new double[2 * batch];
+    for (int p = 0; p < batch; p++) {
+      for (int r = 0; r < rows; r++) {
+        int at = (p * rows + r) * classes;
+        int y = (int) labels[r];
+        double max = Double.NEGATIVE_INFINITY;
+        int argmax = -1;
+        for (int c = 0; c < classes; c++) {
+          if (logits[at + c] > max) {
+            max = logits[at + c];
+            argmax = c;
+          }
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          sum += Math.exp(logits[at + c] - max);
+        }
+        for (int c = 0; c < classes; c++) {
+          double prob = Math.exp(logits[at + c] - max) / sum;
+          grad[at + c] = gradScale * (prob - (c == y ? 1 : 0));
+        }
+        stats[2 * p] += -Math.log(Math.exp(logits[at + y] - max) / sum);
+        stats[2 * p + 1] += argmax == y ? 1 : 0;
+      }
+    }
+    return stats;
+  }
+
+  /** SGD momentum: v = mu v + g; w = w - lr v. Returns {w, v} over the first n elements. */
+  public static double[][] sgdMomentum(int n, double lr, double mu, float[] w, float[] g, float[] v) {
+    double[] wo = toDouble(w);
+    double[] vo = toDouble(v);
+    for (int i = 0; i < n; i++) {
+      vo[i] = mu * v[i] + g[i];
+      wo[i] = w[i] - lr * vo[i];
+    }
+    return new double[][] {wo, vo};
+  }
+}
