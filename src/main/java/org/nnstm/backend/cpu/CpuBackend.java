@@ -8,10 +8,10 @@ import org.nnstm.tensor.Philox;
 import org.nnstm.tensor.Tensor;
 
 /**
- * The CPU backend: GEMM and axpy through OpenBLAS ({@link OpenBlas}), every other op as a plain Java loop
- * over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
+ * The CPU backend: GEMM, axpy and the SGD update through OpenBLAS ({@link OpenBlas}), every other op as a
+ * plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
  * scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
- * tanh is {@link FastTanh}, not {@link Math#tanh} (about 20x slower).
+ * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
  *
  * <p>Not thread-safe: one backend serves one thread (the scratch arrays are shared by its ops). The
  * OpenBLAS thread count is process-global; the constructor sets it.
@@ -393,24 +393,12 @@ public final class CpuBackend implements Backend {
     range("sgdMomentum: w", tw, 0, n);
     range("sgdMomentum: g", tg, 0, n);
     range("sgdMomentum: v", tv, 0, n);
-    FloatBuffer wb = tw.data();
-    FloatBuffer gb = tg.data();
-    FloatBuffer vb = tv.data();
-    float[] ws = s0;
-    float[] gs = s1;
-    float[] vs = s2;
-    for (int at = 0; at < n; at += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - at);
-      wb.get(at, ws, 0, len);
-      gb.get(at, gs, 0, len);
-      vb.get(at, vs, 0, len);
-      for (int i = 0; i < len; i++) {
-        float vi = mu * vs[i] + gs[i];
-        vs[i] = vi;
-        ws[i] = ws[i] - lr * vi;
-      }
-      vb.put(at, vs, 0, len);
-      wb.put(at, ws, 0, len);
+    if (n > 0) {
+      // Three OpenBLAS passes, v *= mu; v += g; w -= lr v (PyTorch's rounding order), measured 2-3x faster
+      // than one fused Java loop over the buffers (benchmarks/RESULTS.md).
+      OpenBlas.sscal((int) n, mu, tv.address());
+      OpenBlas.saxpy((int) n, 1f, tg.address(), tv.address());
+      OpenBlas.saxpy((int) n, -lr, tv.address(), tw.address());
     }
   }
 

@@ -100,6 +100,32 @@ public class ElementwiseBenchmark {
     be.sgdMomentum((long) models * WIDTH * WIDTH, 1e-3f, 0.9f, w, g, v);
   }
 
+  /**
+   * Experiment (kept as the baseline the BLAS version beat): the update of {@link #sgdMomentum} as one
+   * fused Java loop over the direct FloatBuffers.
+   */
+  @Benchmark
+  public void sgdMomentumBufferLoop() {
+    java.nio.FloatBuffer wb = ((CpuTensor) w).data();
+    java.nio.FloatBuffer gb = ((CpuTensor) g).data();
+    java.nio.FloatBuffer vb = ((CpuTensor) v).data();
+    int n = models * WIDTH * WIDTH;
+    for (int i = 0; i < n; i++) {
+      float vi = 0.9f * vb.get(i) + gb.get(i);
+      vb.put(i, vi);
+      wb.put(i, wb.get(i) - 1e-3f * vi);
+    }
+  }
+
+  /**
+   * The update step when the weight gradient is accumulated straight into the momentum buffer by the
+   * TN gemm (beta = mu, see GemmBenchmark.backwardWeightsIntoMomentumTN): only w -= lr v remains.
+   */
+  @Benchmark
+  public void momentumAxpy() {
+    be.axpy((long) models * WIDTH * WIDTH, -1e-3f, v, w);
+  }
+
   /** FastTanh over 64 x 784 heap floats (independent of models). */
   @Benchmark
   public float[] fastTanhHeap() {

@@ -80,4 +80,10 @@ public class GemmBenchmark {
   public void backwardWeightsTN() {
     be.gemm(true, false, WIDTH, WIDTH, ROWS, 1f, dz, (long) ROWS * WIDTH, x, 0, 0f, dw, (long) WIDTH * WIDTH, models);
   }
+
+  /** dW_p accumulated into a momentum buffer: V_p = 0.9 V_p + dZ_p^T X (beta != 0 reads C). */
+  @Benchmark
+  public void backwardWeightsIntoMomentumTN() {
+    be.gemm(true, false, WIDTH, WIDTH, ROWS, 1f, dz, (long) ROWS * WIDTH, x, 0, 0.9f, dw, (long) WIDTH * WIDTH, models);
+  }
 }
