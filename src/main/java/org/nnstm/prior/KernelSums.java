@@ -193,6 +193,19 @@ final class KernelSums {
           sum += blockSum(b, y1, s);
         }
       }
+    } else if (d == 2 && w == null) {
+      // 2-D uniform, the common case, with the distance inlined
+      double y2 = y[off + 1];
+      for (int i = lo; i < hi; i++) {
+        double t1 = z[2 * i] - y1;
+        double t2 = z[2 * i + 1] - y2;
+        double dist = t1 * t1 + t2 * t2;
+        if (dist < s) {
+          sum *= FastExp.exp(-0.5 * (s - dist));
+          s = dist;
+        }
+        sum += FastExp.exp(-0.5 * (dist - s));
+      }
     } else {
       for (int i = lo; i < hi; i++) {
         double dist = dist2(y, off, i);
