@@ -22,7 +22,8 @@ import java.util.Arrays;
  * smallest squared distance seen, so far-tail points give finite {@link #logpdf} values (like scipy's
  * logpdf) instead of log(0). The sums are done by {@link KernelSums} (the method boundary a GPU backend can
  * later take over); the CPU implementation there skips kernels that provably cannot change the sum at
- * 1e-14 relative (bound in its javadoc) and uses both cores, each point summed by one thread in a fixed
+ * 1e-14 relative, in 1-D sums blocks of nearby samples by a truncated Taylor (Gauss transform) expansion
+ * with a stated error bound (both bounds in its javadoc), and uses both cores, each point summed by one thread in a fixed
  * order, so results do not depend on the thread count.
  *
  * <p>Instances are immutable and thread-safe. Inputs are copied, never modified.
