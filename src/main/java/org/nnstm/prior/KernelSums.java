@@ -1,0 +1,263 @@
+package org.nnstm.prior;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The KDE inner loop on the CPU: for whitened samples z_i (n x d) with weights w_i (normalised to sum 1, or
+ * uniform) and whitened points y_j, computes for each j a shift s_j and a scaled sum S_j with
+ *
+ * <pre>
+ *   sum_i w_i exp(-|z_i - y_j|^2 / 2) = S_j * exp(-s_j / 2)      (uniform weights: the sum without the 1/n
+ *                                                                 factor is S_j, then divided by n)
+ * </pre>
+ *
+ * where s_j is the smallest squared distance found for point j, so the largest term is 1 and S_j is in
+ * [w_ref, 1 + ...] whatever the distance (log-sum-exp form). This is the boundary a GPU backend can take over.
+ *
+ * <p>Skipping rule (the accuracy bound). Samples are sorted by their first whitened coordinate. For point
+ * y, let r be a sample near y in that order (the nearest by full distance among a few neighbours; in 1-D the
+ * exact nearest), D = |z_r - y|^2 and w_r its weight. Any sample with (z_i1 - y_1)^2 > R, where
+ * R = D + 2 (ln(1/eps) + ln(1/w_r)) and eps = 1e-14, has kernel exp(-|z_i - y|^2/2) < exp(-R/2) since
+ * |z_i - y|^2 >= (z_i1 - y_1)^2. The skipped terms together weigh at most sum_skipped w_i exp(-R/2) <=
+ * exp(-R/2) = eps w_r exp(-D/2) <= eps * (the full sum), because the term of r alone is w_r exp(-D/2). So
+ * summing only the window |z_i1 - y_1| <= sqrt(R) (found by binary search) changes the sum by at most
+ * 1e-14 relative, below the 1e-12 acceptance. Exponentials use {@link FastExp} (a few ulp).
+ *
+ * <p>1-D block expansion (a Gauss transform in the style of Greengard and Strain 1991). The sorted samples
+ * are cut into blocks of width at most {@value #BLOCK_WIDTH} (whitened units) with centre c and half-width
+ * h = max |u_i|, u_i = z_i - c. For a point y, v = y - c, each kernel is exp(-(u - v)^2/2) =
+ * exp(-v^2/2) exp(-u^2/2) exp(u v), and exp(u v) = sum_{k<P} (u v)^k / k! + remainder with
+ * |remainder| <= (|u v|)^P / P! e^{|u v|}. With the precomputed moments A_k = sum_i w_i exp(-u_i^2/2) u_i^k / k!
+ * the block sums to exp(-v^2/2) sum_{k<P} A_k v^k (Horner). It is used only when h |v| <= 1 and the block
+ * holds at least {@value #MIN_EXPANDED} samples; then each term's truncation error relative to the exact
+ * term e^{u v} is at most e^{2} / P! < 3e-24 (P = {@value #TERMS}), and rounding in the moments and in Horner
+ * is amplified at most by sum|terms| / sum terms <= e^{2 h |v|} <= e^2 ~ 7.4, i.e. a few 1e-15 relative.
+ * Otherwise the block is summed directly. Blocks are visited whenever they overlap the window (extra exact
+ * terms only help).
+ *
+ * <p>Determinism: points are split into fixed chunks over the common fork-join pool; each point's sum is
+ * computed by a single thread in ascending sample order, so results are independent of the thread count.
+ */
+final class KernelSums {
+  private static final double LOG_INV_EPS = Math.log(1e14);
+  /** Neighbours on each side (in first-coordinate order) examined to pick the reference sample. */
+  private static final int REF_NEIGHBOURS = 8;
+  private static final int CHUNK = 64;
+  static final double BLOCK_WIDTH = 0.25;
+  static final int TERMS = 24;
+  static final int MIN_EXPANDED = 48;
+
+  private final int n;
+  private final int d;
+  /** First whitened coordinate, sorted ascending. */
+  private final double[] first;
+  /** All whitened coordinates in the same order, row-major n x d. */
+  private final double[] z;
+  /** Weights in the same order, or null for uniform. */
+  private final double[] w;
+  /** -ln(w_i) + ln(1/eps), per sample, or null for uniform. */
+  private final double[] cutoff;
+  private final double uniformCutoff;
+  /** 1-D blocks: start index (blockStart[b] .. blockStart[b+1]), centre, half-width, moments (TERMS each). */
+  private int[] blockStart;
+  private int[] blockOf;
+  private double[] blockCentre;
+  private double[] blockHalfWidth;
+  private double[] moments;
+
+  /**
+   * @param whitened n x d row-major (not modified)
+   * @param weights normalised weights (not modified) or null for uniform 1/n
+   */
+  KernelSums(double[] whitened, int n, int d, double[] weights) {
+    this.n = n;
+    this.d = d;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(whitened[a * d], whitened[b * d]));
+    first = new double[n];
+    z = new double[n * d];
+    w = weights == null ? null : new double[n];
+    cutoff = weights == null ? null : new double[n];
+    for (int i = 0; i < n; i++) {
+      int src = order[i];
+      System.arraycopy(whitened, src * d, z, i * d, d);
+      first[i] = whitened[src * d];
+      if (weights != null) {
+        w[i] = weights[src];
+        cutoff[i] = LOG_INV_EPS - Math.log(weights[src]);
+      }
+    }
+    uniformCutoff = LOG_INV_EPS + Math.log(n);
+    if (d == 1) {
+      buildBlocks();
+    }
+  }
+
+  private void buildBlocks() {
+    int[] starts = new int[n + 1];
+    int nb = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || first[i] - first[starts[nb - 1]] > BLOCK_WIDTH) {
+        starts[nb++] = i;
+      }
+    }
+    starts[nb] = n;
+    blockStart = Arrays.copyOf(starts, nb + 1);
+    blockOf = new int[n];
+    blockCentre = new double[nb];
+    blockHalfWidth = new double[nb];
+    moments = new double[nb * TERMS];
+    for (int b = 0; b < nb; b++) {
+      int a = blockStart[b];
+      int e = blockStart[b + 1];
+      double c = 0.5 * (first[a] + first[e - 1]);
+      blockCentre[b] = c;
+      blockHalfWidth[b] = Math.max(c - first[a], first[e - 1] - c);
+      for (int i = a; i < e; i++) {
+        blockOf[i] = b;
+        double u = first[i] - c;
+        double t = (w == null ? 1.0 : w[i]) * Math.exp(-0.5 * u * u);
+        for (int k = 0; k < TERMS; k++) {
+          moments[b * TERMS + k] += t;
+          t *= u / (k + 1);
+        }
+      }
+    }
+  }
+
+  /** Sum over samples of block b of w_i exp(-((z_i - y)^2 - s)/2), by expansion or directly (class javadoc). */
+  private double blockSum(int b, double y1, double s) {
+    int a = blockStart[b];
+    int e = blockStart[b + 1];
+    double v = y1 - blockCentre[b];
+    if (e - a >= MIN_EXPANDED && blockHalfWidth[b] * Math.abs(v) <= 1.0) {
+      int base = b * TERMS;
+      double acc = moments[base + TERMS - 1];
+      for (int k = TERMS - 2; k >= 0; k--) {
+        acc = acc * v + moments[base + k];
+      }
+      return FastExp.exp(-0.5 * (v * v - s)) * acc;
+    }
+    double sum = 0;
+    for (int i = a; i < e; i++) {
+      double t = first[i] - y1;
+      double term = FastExp.exp(-0.5 * (t * t - s));
+      sum += w == null ? term : w[i] * term;
+    }
+    return sum;
+  }
+
+  /**
+   * Fills {@code scaled[j]} and {@code shift[j]} for j < m (see class javadoc); true sum (with weights, or
+   * with 1/n when uniform) = scaled * exp(-shift / 2). {@code y} is m x d row-major whitened points.
+   */
+  void compute(double[] y, int m, double[] scaled, double[] shift) {
+    int chunks = (m + CHUNK - 1) / CHUNK;
+    IntStream.range(0, chunks).parallel().forEach(c -> {
+      int end = Math.min(m, (c + 1) * CHUNK);
+      for (int j = c * CHUNK; j < end; j++) {
+        point(y, j * d, scaled, shift, j);
+      }
+    });
+  }
+
+  private void point(double[] y, int off, double[] scaled, double[] shift, int j) {
+    double y1 = y[off];
+    int pos = lowerBound(first, y1);
+    // reference sample: nearest by full distance among neighbours of pos in first-coordinate order
+    int lo0 = Math.max(0, pos - (d == 1 ? 1 : REF_NEIGHBOURS));
+    int hi0 = Math.min(n, pos + (d == 1 ? 1 : REF_NEIGHBOURS));
+    double best = Double.POSITIVE_INFINITY;
+    int ref = lo0;
+    for (int i = lo0; i < hi0; i++) {
+      double dist = dist2(y, off, i);
+      if (dist < best) {
+        best = dist;
+        ref = i;
+      }
+    }
+    double radius2 = best + 2 * (w == null ? uniformCutoff : cutoff[ref]);
+    double radius = Math.sqrt(radius2);
+    int lo = lowerBound(first, y1 - radius);
+    int hi = upperBound(first, y1 + radius);
+    double s = best;
+    double sum = 0;
+    if (d == 1) {
+      // 1-D: s is the exact smallest squared distance; blocks overlapping the window [lo, hi)
+      if (lo < hi) {
+        for (int b = blockOf[lo], last = blockOf[hi - 1]; b <= last; b++) {
+          sum += blockSum(b, y1, s);
+        }
+      }
+    } else if (d == 2 && w == null) {
+      // 2-D uniform, the common case, with the distance inlined
+      double y2 = y[off + 1];
+      for (int i = lo; i < hi; i++) {
+        double t1 = z[2 * i] - y1;
+        double t2 = z[2 * i + 1] - y2;
+        double dist = t1 * t1 + t2 * t2;
+        if (dist < s) {
+          sum *= FastExp.exp(-0.5 * (s - dist));
+          s = dist;
+        }
+        sum += FastExp.exp(-0.5 * (dist - s));
+      }
+    } else {
+      for (int i = lo; i < hi; i++) {
+        double dist = dist2(y, off, i);
+        if (dist < s) { // a closer sample than the reference: rescale (rare)
+          sum *= FastExp.exp(-0.5 * (s - dist));
+          s = dist;
+        }
+        double term = FastExp.exp(-0.5 * (dist - s));
+        sum += w == null ? term : w[i] * term;
+      }
+    }
+    scaled[j] = w == null ? sum / n : sum;
+    shift[j] = s;
+  }
+
+  private double dist2(double[] y, int off, int i) {
+    double acc = 0;
+    int zi = i * d;
+    for (int k = 0; k < d; k++) {
+      double t = z[zi + k] - y[off + k];
+      acc += t * t;
+    }
+    return acc;
+  }
+
+  /** First index with a[i] >= v. */
+  private static int lowerBound(double[] a, double v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** First index with a[i] > v. */
+  private static int upperBound(double[] a, double v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}
