@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nnstm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Statistical mechanics of neural networks: ensemble training on MNIST, exact priors, "
         + "mean-field criticality.",
-    subcommands = {TrainCommand.class, QuickstartCommand.class, BenchStepCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QuickstartCommand.class, TrainCommand.class, FetchMnistCommand.class, KdeCommand.class,
+        JsCommand.class, BenchStepCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for a user error (bad input, missing data, no device). */
   public static final int USER_ERROR = 2;

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nnstm.data.Mnist;
+import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
@@ -125,12 +128,13 @@ public final class TrainCommand implements Callable<Integer> {
     if (hookSamples < 1) {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
-    RunOutputs outputs = RunOutputs.create(out, net, seeds > 1, params, hooks);
-    MnistSplits data = dataOptions.load(err, trainLimit, test);
+    AtomicFiles.requireWritableDirectory(out);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit, test);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
     }
+    TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
     int perPass = modelsPerPass(net, cfg, models.size());
     try (Backend backend = backendOptions.open(err)) {
       for (int from = 0; from < models.size(); from += perPass) {
@@ -143,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (Ensemble ensemble = new Ensemble(backend, net, chunk)) {
           Progress progress = new Progress(err, "train " + chunk.size() + " model(s), depth " + net.depth());
           TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
-          TrainingRun.Listener writer = outputs.listener(data.validation(), hookSamples, epochs);
+          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs);
           TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
               Listeners.of(progress, printer, writer));
           progress.close();

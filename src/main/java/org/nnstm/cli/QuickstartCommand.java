@@ -1,0 +1,128 @@
+package org.nnstm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nnstm.data.Mnist;
+import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.ReferenceLayout;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.Layouts;
+import org.nnstm.nn.ModelInit;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.TrainingRun;
+import org.nnstm.plot.Plots;
+import org.nnstm.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code nnstm quickstart}: the main job a newcomer runs first. Small, fast versions of each capability
+ * (a few minutes on 2 CPU cores), writing figures and a {@code summary.md} into {@code runs/quickstart/}.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+    description = {"Run a small version of every experiment and write figures and summary.md.",
+        "Example: nnstm quickstart --out runs/quickstart"})
+public final class QuickstartCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--out", defaultValue = "runs/quickstart", paramLabel = "DIR",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Mixin
+  BackendOptions backendOptions;
+
+  @Mixin
+  DataOptions dataOptions;
+
+  /** The training part's settings: deliberately small. */
+  static final int DEPTH = 6;
+  static final double[] VAR_W = {0.5, 1.0, 1.76, 3.0};
+  static final double VAR_B = 0.05;
+  static final int TRAIN_IMAGES = 5_000;
+  static final int VALIDATION_IMAGES = 2_000;
+  static final int EPOCHS = 3;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
+    long start = System.nanoTime();
+    AtomicFiles.requireWritableDirectory(out);
+    Mnist mnist = dataOptions.mnist(err);
+    StringBuilder summary = new StringBuilder();
+    summary.append("# nnstm quickstart\n\n");
+    try (Backend backend = backendOptions.open(err)) {
+      summary.append("Backend: `").append(backend.name()).append("`.\n\n");
+      trainingPart(backend, mnist, err, summary);
+    }
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    summary.append(String.format(Locale.ROOT, "Total time: %.0f s.%n", seconds));
+    AtomicFiles.writeString(out.resolve("summary.md"), summary.toString());
+    stdout.printf(Locale.ROOT, "quickstart done in %.0f s: %s%n", seconds, out.resolve("summary.md"));
+    return 0;
+  }
+
+  private void trainingPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
+    NetworkSpec net = NetworkSpec.tanh(Layouts.wide(DEPTH));
+    List<ModelInit> models = TrainingRun.grid(VAR_W, VAR_B, 0, 1);
+    TrainingRun.Data train = mnist.train(TRAIN_IMAGES);
+    TrainingRun.Data val = Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES);
+    double[][] acc = new double[models.size()][EPOCHS];
+    Path dir = out.resolve("train");
+    err.printf(Locale.ROOT, "nnstm: quickstart 1/1: training %d tanh networks of depth %d together "
+        + "(sigma_w^2 = %s) on %d images, %d epochs%n", models.size(), DEPTH, java.util.Arrays.toString(VAR_W),
+        TRAIN_IMAGES, EPOCHS);
+    err.flush();
+    try (Ensemble ensemble = new Ensemble(backend, net, models);
+         Progress progress = new Progress(err, "quickstart training")) {
+      TrainingRun.Listener collect = new TrainingRun.Listener() {
+        @Override
+        public void epochDone(Ensemble n, EnsembleTrainer t, TrainingRun.EpochReport r) {
+          for (int k = 0; k < n.size(); k++) {
+            acc[k][r.epoch() - 1] = r.validation().accuracy()[k];
+          }
+        }
+      };
+      TrainingRun.train(ensemble, EnsembleTrainer.Config.reference(), EPOCHS, false, 0, train, val,
+          Listeners.of(progress, collect, new ReferenceLayout(dir, false, false, null, EPOCHS)));
+    }
+    List<Plots.Series> series = new ArrayList<>();
+    double[] epochs = new double[EPOCHS];
+    for (int e = 0; e < EPOCHS; e++) {
+      epochs[e] = e + 1;
+    }
+    for (int k = 0; k < models.size(); k++) {
+      series.add(new Plots.Series("sigma_w^2 = " + VAR_W[k], epochs, acc[k]));
+    }
+    Path png = out.resolve("accuracy.png");
+    Plots.lineChart(png, "Validation accuracy, tanh depth " + DEPTH + " (sigma_b^2 = " + VAR_B + ")",
+        "epoch", "validation accuracy", series);
+    summary.append("## Training (`accuracy.png`)\n\n")
+        .append(String.format(Locale.ROOT, "Four tanh networks of depth %d (layout wide: 784 x %d, 400, 10), "
+            + "Gaussian initialisation with sigma_b^2 = %s and sigma_w^2 in %s, trained together as one ensemble "
+            + "with SGD (lr 0.005, momentum 0.8, batch 64) on the first %d training images for %d epochs; "
+            + "validation accuracy on the first %d validation images after each epoch. "
+            + "Mean-field theory puts the order-to-chaos transition at sigma_w^2 = 1.76 for this sigma_b^2: "
+            + "networks near it train fastest. HDF5 files in the reference layout are in `train/`.%n%n",
+            DEPTH, DEPTH - 1, VAR_B, java.util.Arrays.toString(VAR_W), TRAIN_IMAGES, EPOCHS, VALIDATION_IMAGES))
+        .append("| sigma_w^2 | accuracy after each epoch |\n| --- | --- |\n");
+    for (int k = 0; k < models.size(); k++) {
+      StringBuilder row = new StringBuilder();
+      for (double a : acc[k]) {
+        row.append(String.format(Locale.ROOT, "%.3f ", a));
+      }
+      summary.append("| ").append(VAR_W[k]).append(" | ").append(row.toString().trim()).append(" |\n");
+    }
+    summary.append('\n');
+  }
+}

@@ -1,0 +1,71 @@
+package org.nnstm.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that no half-written file ever carries the final name: the content goes to a
+ * temporary file in the same directory, which is then renamed over the target (atomically where the
+ * file system allows). A failed write removes the temporary file.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Writes the content of a file. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(Path tmp) throws IOException;
+  }
+
+  /** Creates {@code target} through {@code writer}, which receives a fresh temporary path to fill. */
+  public static void write(Path target, Writer writer) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    boolean done = false;
+    try {
+      Files.delete(tmp);
+      writer.write(tmp);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** Writes a UTF-8 text file atomically. */
+  public static void writeString(Path target, String text) throws IOException {
+    write(target, tmp -> Files.writeString(tmp, text));
+  }
+
+  /** Fails early, with a clear message, when {@code dir} cannot be created or written. */
+  public static void requireWritableDirectory(Path dir) throws IOException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new java.nio.file.AccessDeniedException(dir + " (output directory is not writable)");
+    }
+    Path probe = null;
+    try {
+      probe = Files.createTempFile(dir, ".probe", ".tmp");
+    } catch (IOException e) {
+      throw new java.nio.file.AccessDeniedException(dir + " (cannot create files in the output directory)");
+    } finally {
+      if (probe != null) {
+        Files.deleteIfExists(probe);
+      }
+    }
+  }
+}
