@@ -112,8 +112,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             + "Gaussian initialisation with sigma_b^2 = %s and sigma_w^2 in %s, trained together as one ensemble "
             + "with SGD (lr 0.005, momentum 0.8, batch 64) on the first %d training images for %d epochs; "
             + "validation accuracy on the first %d validation images after each epoch. "
-            + "Mean-field theory puts the order-to-chaos transition at sigma_w^2 = 1.76 for this sigma_b^2: "
-            + "networks near it train fastest. HDF5 files in the reference layout are in `train/`.%n%n",
+            + "Mean-field theory puts the order-to-chaos transition at sigma_w^2 = 1.76 for this sigma_b^2; "
+            + "at this small depth all but the deeply ordered network train, and the depth at which training "
+            + "fails away from the transition is what a phase diagram over (sigma_w^2, depth) maps. HDF5 files in the reference layout are in `train/`.%n%n",
             DEPTH, DEPTH - 1, VAR_B, java.util.Arrays.toString(VAR_W), TRAIN_IMAGES, EPOCHS, VALIDATION_IMAGES))
         .append("| sigma_w^2 | accuracy after each epoch |\n| --- | --- |\n");
     for (int k = 0; k < models.size(); k++) {

@@ -118,6 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    backendOptions.validate();
     NetworkSpec net = networkSpec();
     double[] vw = Ranges.doubles("--var-w", varW);
     List<ModelInit> models = TrainingRun.grid(vw, varB, seed, seeds);

@@ -1,0 +1,135 @@
+package org.nnstm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nnstm.data.MnistFetcher;
+import org.nnstm.io.Hdf5;
+import picocli.CommandLine;
+
+/** The train command end to end on a 5,000-image slice, and its one-line errors on bad input. */
+class TrainCommandTest {
+  @TempDir
+  Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static Path mnistOrSkip() throws IOException {
+    Path d = MnistFetcher.dataDir(null);
+    if (!MnistFetcher.present(d)) {
+      try {
+        MnistFetcher.fetch(d, line -> { });
+      } catch (IllegalStateException e) {
+        Assumptions.abort("MNIST absent and cannot be fetched (" + e.getMessage() + "): skipped");
+      }
+    }
+    return d;
+  }
+
+  @Test
+  void trainsWellAboveChanceOnA5000ImageSliceAndWritesTheReferenceFiles() throws IOException {
+    Path data = mnistOrSkip();
+    Path out = dir.resolve("run");
+    Result r = run("train", "--backend", "cpu", "--data", data.toString(), "--depth", "3", "--var-w", "1.5,2.5",
+        "--seeds", "2", "--epochs", "1", "--train-limit", "5000", "--params", "--hooks", "--hook-samples", "16",
+        "--json", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(4, lines.size(), r.out());
+    for (String line : lines) {
+      assertTrue(line.startsWith("{\"var_w\": ") && line.contains("\"epoch\": 1"), line);
+      double acc = Double.parseDouble(line.replaceAll(".*\"val_acc\": ([0-9.eE-]+).*", "$1"));
+      assertTrue(acc > 0.6, "validation accuracy " + acc + " after one epoch on 5000 images: " + line);
+    }
+    Path acc = out.resolve("acc-150-3-s1.hdf5");
+    Map<String, Object> f = Hdf5.read(acc);
+    assertEquals(1.5, Hdf5.number(f, "var_weight", acc));
+    assertEquals(3.0, Hdf5.number(f, "depth", acc));
+    assertEquals(1, Hdf5.vector(f, "accuracies", acc).length);
+    Path para = out.resolve("e1-para-250-3-s0.hdf5");
+    Map<String, Object> p = Hdf5.read(para);
+    assertEquals(784, Hdf5.matrix(p, "W0", para).length);
+    assertEquals(784, Hdf5.matrix(p, "W0", para)[0].length);
+    assertEquals(10, Hdf5.matrix(p, "W2", para).length);
+    assertEquals(400, Hdf5.vector(p, "B1", para).length);
+    Path hooks = out.resolve("e0-hooks-150-3-s0.hdf5");
+    Map<String, Object> h = Hdf5.read(hooks);
+    assertEquals(16, Hdf5.matrix(h, "in-2", hooks).length);
+    assertEquals(10, Hdf5.matrix(h, "in-2", hooks)[0].length);
+    try (Stream<Path> s = Files.list(out)) {
+      // 4 models x (acc + init/e1 para + e0/e1 hooks)
+      assertEquals(4 * 5, s.count());
+    }
+  }
+
+  @Test
+  void badInputIsOneLineExitTwoAndNoOutputFiles() throws IOException {
+    Path out = dir.resolve("never");
+    String[][] cases = {
+        {"train", "--depth", "2", "--layout", "wide", "--var-w", "1", "--out", out.toString()},
+        {"train", "--depth", "3", "--var-w", "-1", "--out", out.toString()},
+        {"train", "--depth", "3", "--var-w", "1:0:0.1", "--out", out.toString()},
+        {"train", "--depth", "3", "--var-w", "abc", "--out", out.toString()},
+        {"train", "--depth", "3", "--var-w", "1", "--lr", "0", "--out", out.toString()},
+        {"train", "--widths", "784,0,10", "--var-w", "1", "--out", out.toString()},
+        {"train", "--depth", "3", "--var-w", "1", "--backend", "tpu", "--out", out.toString()},
+    };
+    for (String[] c : cases) {
+      Result r = run(c);
+      assertEquals(2, r.code(), String.join(" ", c) + " -> " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
+      assertEquals("", r.out());
+    }
+    assertFalse(Files.exists(out), "no output directory for rejected arguments");
+  }
+
+  @Test
+  void corruptMnistIsAClearError() throws IOException {
+    Path data = dir.resolve("mnist");
+    Files.createDirectories(data);
+    for (String name : org.nnstm.data.Mnist.FILES) {
+      Files.write(data.resolve(name), new byte[] {0x50, 0x4b, 3, 4, 0, 0, 0, 0});
+    }
+    Path out = dir.resolve("o");
+    Result r = run("train", "--backend", "cpu", "--data", data.toString(), "--depth", "3", "--var-w", "1",
+        "--epochs", "1", "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("train-images-idx3-ubyte: not an IDX image file"), r.err());
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(0, s.count(), "no files written");
+    }
+  }
+
+  @Test
+  void unwritableOutputIsAClearError() throws IOException {
+    Path blocker = dir.resolve("file");
+    Files.writeString(blocker, "x");
+    Result r = run("train", "--backend", "cpu", "--depth", "3", "--var-w", "1", "--out",
+        blocker.resolve("sub").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("nnstm: error: cannot create output directory"), r.err());
+  }
+}
