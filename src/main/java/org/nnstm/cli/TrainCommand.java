@@ -129,8 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (hookSamples < 1) {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
-    AtomicFiles.requireWritableDirectory(out);
     DataOptions.Splits data = dataOptions.load(err, trainLimit, test);
+    AtomicFiles.requireWritableDirectory(out);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");

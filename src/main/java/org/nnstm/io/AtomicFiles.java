@@ -52,7 +52,12 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new IOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+          : e instanceof java.nio.file.NoSuchFileException ? "cannot create it there"
+          : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+          : e.toString();
+      throw new IOException("cannot create output directory " + dir + ": " + why, e);
     }
     if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
       throw new java.nio.file.AccessDeniedException(dir + " (output directory is not writable)");
