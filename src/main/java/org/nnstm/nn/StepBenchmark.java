@@ -78,7 +78,7 @@ public final class StepBenchmark {
     return new Result(spec.depth(), models, batch, median(step), median(gemm), flops);
   }
 
-  static double[] linspace(double a, double b, int n) {
+  public static double[] linspace(double a, double b, int n) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = n == 1 ? a : a + (b - a) * i / (n - 1);
