@@ -113,8 +113,20 @@ public final class CudaBackend implements Backend {
           // the context is unusable anyway; the cause below says why
         }
       }
-      throw new BackendUnavailableException("no CUDA device: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new BackendUnavailableException("no CUDA device: " + shortReason(e), e);
     }
+  }
+
+  /** One line out of JCuda's multi-line loader messages: the missing library if that is the cause. */
+  private static String shortReason(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    for (String line : message.split("\n")) {
+      if (line.contains("cannot open shared object file")) {
+        return e.getClass().getSimpleName() + ": " + line.substring(line.lastIndexOf('/') + 1).trim()
+            + " (JCuda natives load, but the NVIDIA driver library is missing)";
+      }
+    }
+    return e.getClass().getSimpleName() + ": " + message.split("\n", 2)[0];
   }
 
   @Override
