@@ -16,6 +16,7 @@ import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
 import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
+import org.nnstm.plot.Series;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,17 +97,17 @@ public final class QuickstartCommand implements Callable<Integer> {
       TrainingRun.train(ensemble, EnsembleTrainer.Config.reference(), EPOCHS, false, 0, train, val,
           Listeners.of(progress, collect, new ReferenceLayout(dir, false, false, null, EPOCHS)));
     }
-    List<Plots.Series> series = new ArrayList<>();
+    List<Series> series = new ArrayList<>();
     double[] epochs = new double[EPOCHS];
     for (int e = 0; e < EPOCHS; e++) {
       epochs[e] = e + 1;
     }
     for (int k = 0; k < models.size(); k++) {
-      series.add(new Plots.Series("sigma_w^2 = " + VAR_W[k], epochs, acc[k]));
+      series.add(new Series("sigma_w^2 = " + VAR_W[k], epochs, acc[k]));
     }
     Path png = out.resolve("accuracy.png");
     Plots.lineChart(png, "Validation accuracy, tanh depth " + DEPTH + " (sigma_b^2 = " + VAR_B + ")",
-        "epoch", "validation accuracy", series);
+        "epoch", "validation accuracy", series.toArray(new Series[0]));
     summary.append("## Training (`accuracy.png`)\n\n")
         .append(String.format(Locale.ROOT, "Four tanh networks of depth %d (layout wide: 784 x %d, 400, 10), "
             + "Gaussian initialisation with sigma_b^2 = %s and sigma_w^2 in %s, trained together as one ensemble "

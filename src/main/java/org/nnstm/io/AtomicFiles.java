@@ -42,6 +42,25 @@ public final class AtomicFiles {
     }
   }
 
+  /** Writes the content of a file through a stream. */
+  @FunctionalInterface
+  public interface StreamWriter {
+    void write(java.io.OutputStream out) throws IOException;
+  }
+
+  /** {@link #write} through a stream; I/O errors come back as {@link java.io.UncheckedIOException}. */
+  public static void writeStream(Path target, StreamWriter writer) {
+    try {
+      write(target, tmp -> {
+        try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+          writer.write(out);
+        }
+      });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Writes a UTF-8 text file atomically. */
   public static void writeString(Path target, String text) throws IOException {
     write(target, tmp -> Files.writeString(tmp, text));
