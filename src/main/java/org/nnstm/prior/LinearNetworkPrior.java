@@ -95,6 +95,21 @@ public final class LinearNetworkPrior {
     sumLogGammaHidden = s;
   }
 
+  /** Widths n_0..n_L (a copy). */
+  public int[] widths() {
+    return widths.clone();
+  }
+
+  /**
+   * The prior of a network with the same input, hidden layers and variances but output width 1: its vector
+   * density is this prior's marginal density, and its radial density is twice it.
+   */
+  public LinearNetworkPrior marginalPrior() {
+    int[] w = widths.clone();
+    w[depth] = 1;
+    return new LinearNetworkPrior(w, variances, inputNorm);
+  }
+
   /** Network depth L. */
   public int depth() {
     return depth;
