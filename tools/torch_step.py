@@ -76,7 +76,7 @@ def main():
         "device": a.device if dev.type == "cpu" else torch.cuda.get_device_name(dev),
         "depth": a.depth, "models": a.models, "batch": a.batch, "steps": a.steps,
         "ms_per_step": round(ms, 4), "model_steps_per_s": round(a.models * 1e3 / ms, 2),
-        "last_loss": float(loss), "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "last_loss": float(loss.detach()), "torch": torch.__version__, "threads": torch.get_num_threads(),
     }))
 
 
