@@ -15,12 +15,7 @@
 //
 // Kernels (launch: blockDim.x = threads, grid = (ceil(n/BN), ceil(m/BM), batch)):
 //   sgemm_128x128: BM = BN = 128, BK = 8, 8 x 8 per thread, 256 threads  (large problems)
-//   sgemm_64x64:   BM = BN = 64,  BK = 16, 4 x 4 per thread, 256 threads (skinny training shapes)
-//   sgemm_32x32:   BM = BN = 32,  BK = 32, 4 x 4 per thread, 64 threads   (grids too small for 64x64)
-// Tile choice (CudaBackend.gemm): 128x128 when it gives >= 4 blocks per SM, else 64x64 when that gives
-// >= 1 block per SM, else 32x32. Measured on an H100 (cuda/bench/sgemm_variants.cu, benchmarks/RESULTS.md):
-// BK = 16 beats BK = 8 for 64x64 on 64x784x784 x 41 models (18.3 vs 14.4 TFLOP/s); BK = 16 loses for
-// 128x128 (it spills under the 2-blocks-per-SM register cap).
+//   sgemm_64x64:   BM = BN = 64,  BK = 8, 4 x 4 per thread, 256 threads  (skinny / few blocks)
 //
 // Build: tools/build-ptx (nvcc -ptx -arch=compute_80 -O3 gemm.cu).
 #include "common.cuh"
@@ -143,14 +138,8 @@ sgemm_128x128(int transA, int transB, int m, int n, int k, float alpha, const fl
   sgemm_tile<128, 128, 8, 8, 8>(transA, transB, m, n, k, alpha, A, strideA, B, strideB, beta, C, strideC);
 }
 
-extern "C" __global__ void __launch_bounds__(256, 2)
+extern "C" __global__ void __launch_bounds__(256)
 sgemm_64x64(int transA, int transB, int m, int n, int k, float alpha, const float* A, long long strideA,
             const float* B, long long strideB, float beta, float* C, long long strideC) {
-  sgemm_tile<64, 64, 16, 4, 4>(transA, transB, m, n, k, alpha, A, strideA, B, strideB, beta, C, strideC);
-}
-
-extern "C" __global__ void __launch_bounds__(64, 4)
-sgemm_32x32(int transA, int transB, int m, int n, int k, float alpha, const float* A, long long strideA,
-            const float* B, long long strideB, float beta, float* C, long long strideC) {
-  sgemm_tile<32, 32, 32, 4, 4>(transA, transB, m, n, k, alpha, A, strideA, B, strideB, beta, C, strideC);
+  sgemm_tile<64, 64, 8, 4, 4>(transA, transB, m, n, k, alpha, A, strideA, B, strideB, beta, C, strideC);
 }

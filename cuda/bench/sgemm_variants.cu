@@ -3,6 +3,7 @@
 // Build and run on a GPU machine: nvcc -O3 -arch=sm_90 -o /tmp/sgemm_variants sgemm_variants.cu && /tmp/sgemm_variants
 // Prints ms and GFLOP/s per (variant, shape), each the mean of timed launches after warm-ups (CUDA events).
 #include "../gemm.cu"  // also defines the shipped sgemm_* kernels
+// Results on an H100 (2026-11-22) are in benchmarks/RESULTS.md.
 
 #define VARIANT(NAME, BM, BN, BK, TM, TN, MINB)                                                        \
   extern "C" __global__ void __launch_bounds__((BM / TM) * (BN / TN), MINB)                           \

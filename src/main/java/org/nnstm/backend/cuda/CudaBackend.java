@@ -41,7 +41,6 @@ public final class CudaBackend implements Backend {
   private final List<PtxModule> modules = new ArrayList<>();
   private final CUfunction sgemmLarge;
   private final CUfunction sgemmSmall;
-  private final CUfunction sgemmTiny;
   private final CUfunction biasActivationForward;
   private final CUfunction activationBackward;
   private final CUfunction columnSums;
@@ -67,7 +66,6 @@ public final class CudaBackend implements Backend {
     PtxModule rng = load("rng");
     sgemmLarge = gemm.function("sgemm_128x128");
     sgemmSmall = gemm.function("sgemm_64x64");
-    sgemmTiny = gemm.function("sgemm_32x32");
     biasActivationForward = activation.function("bias_activation_forward");
     activationBackward = activation.function("activation_backward");
     columnSums = reduce.function("column_sums");
@@ -286,21 +284,9 @@ public final class CudaBackend implements Backend {
     if (batch > 65535) {
       throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the CUDA grid limit 65535");
     }
-    // tile choice measured on an H100 (cuda/gemm.cu header, benchmarks/RESULTS.md)
-    CUfunction kernel;
-    int tile;
-    int threads = THREADS;
-    if ((long) ceilDiv(m, 128) * ceilDiv(n, 128) * batch >= 4L * multiprocessors) {
-      kernel = sgemmLarge;
-      tile = 128;
-    } else if ((long) ceilDiv(m, 64) * ceilDiv(n, 64) * batch >= multiprocessors) {
-      kernel = sgemmSmall;
-      tile = 64;
-    } else {
-      kernel = sgemmTiny;
-      tile = 32;
-      threads = 64;
-    }
+    long largeBlocks = (long) ceilDiv(m, 128) * ceilDiv(n, 128) * batch;
+    boolean large = largeBlocks >= 2L * multiprocessors;
+    int tile = large ? 128 : 64;
     Pointer params = Pointer.to(
         Pointer.to(new int[] {transA ? 1 : 0}), Pointer.to(new int[] {transB ? 1 : 0}),
         Pointer.to(new int[] {m}), Pointer.to(new int[] {n}), Pointer.to(new int[] {k}),
@@ -310,8 +296,8 @@ public final class CudaBackend implements Backend {
         Pointer.to(new float[] {beta}),
         Pointer.to(bc.at(0)), Pointer.to(new long[] {strideC}));
     makeCurrent();
-    JCudaDriver.cuLaunchKernel(kernel, ceilDiv(n, tile), ceilDiv(m, tile), batch, threads, 1, 1, 0, null, params,
-        null);
+    JCudaDriver.cuLaunchKernel(large ? sgemmLarge : sgemmSmall, ceilDiv(n, tile), ceilDiv(m, tile), batch,
+        THREADS, 1, 1, 0, null, params, null);
   }
 
   @Override
