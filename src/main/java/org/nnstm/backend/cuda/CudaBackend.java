@@ -34,6 +34,9 @@ public final class CudaBackend implements Backend {
   private final CUcontext context;
   private final String deviceName;
   private final int multiprocessors;
+  private final int ccMajor;
+  private final int ccMinor;
+  private final int clockKHz;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<PtxModule> modules = new ArrayList<>();
   private final CUfunction sgemmLarge;
@@ -47,8 +50,12 @@ public final class CudaBackend implements Backend {
   private final CUfunction fill;
   private final CUfunction fillGaussian;
 
-  private CudaBackend(CUcontext context, String deviceName, int multiprocessors) {
+  private CudaBackend(CUcontext context, String deviceName, int multiprocessors, int ccMajor, int ccMinor,
+                      int clockKHz) {
     this.context = context;
+    this.ccMajor = ccMajor;
+    this.ccMinor = ccMinor;
+    this.clockKHz = clockKHz;
     this.deviceName = deviceName;
     this.multiprocessors = multiprocessors;
     PtxModule gemm = load("gemm");
@@ -102,9 +109,15 @@ public final class CudaBackend implements Backend {
       String name = new String(nameBytes, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
       int[] sms = new int[1];
       JCudaDriver.cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+      int[] major = new int[1];
+      int[] minor = new int[1];
+      int[] clock = new int[1];
+      JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+      JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+      JCudaDriver.cuDeviceGetAttribute(clock, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE, dev);
       ctx = new CUcontext();
       JCudaDriver.cuCtxCreate(ctx, 0, dev);
-      return new CudaBackend(ctx, name, sms[0]);
+      return new CudaBackend(ctx, name, sms[0], major[0], minor[0], clock[0]);
     } catch (LinkageError | CudaException e) {
       if (ctx != null) {
         try {
@@ -142,6 +155,21 @@ public final class CudaBackend implements Backend {
   /** Number of streaming multiprocessors of the device. */
   public int multiprocessors() {
     return multiprocessors;
+  }
+
+  /** Compute capability as "major.minor", e.g. "9.0". */
+  public String computeCapability() {
+    return ccMajor + "." + ccMinor;
+  }
+
+  /**
+   * Nominal FP32 peak in FLOP/s: multiprocessors x FP32 lanes per multiprocessor (64 on compute
+   * capability 8.0, 128 on 8.6, 8.9 and 9.x) x 2 (one FMA) x the maximum clock the driver reports; NaN
+   * for other architectures. An estimate for benchmark tables, not a measurement.
+   */
+  public double peakFp32Flops() {
+    int lanes = (ccMajor == 8 && ccMinor == 0) ? 64 : (ccMajor == 8 || ccMajor == 9) ? 128 : 0;
+    return lanes == 0 ? Double.NaN : (double) multiprocessors * lanes * 2 * clockKHz * 1e3;
   }
 
   boolean isClosed() {

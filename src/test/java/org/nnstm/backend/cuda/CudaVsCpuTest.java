@@ -99,9 +99,10 @@ class CudaVsCpuTest {
       for (boolean tb : new boolean[] {false, true}) {
         checkGemm(rnd, ta, tb, 1, 1, 1, 1f, 0f, 1, false, false);
         checkGemm(rnd, ta, tb, 7, 5, 3, 0.5f, 0.25f, 3, false, false);
-        checkGemm(rnd, ta, tb, 64, 97, 131, 1f, 0f, 41, true, false);    // K = 41 models, shared input
+        checkGemm(rnd, ta, tb, 64, 97, 131, 1f, 0f, 41, true, false);    // K = 41 models, shared input (64x64 kernel)
         checkGemm(rnd, ta, tb, 33, 9, 64, 1f, 1f, 41, false, true);      // shared B, accumulate
-        checkGemm(rnd, ta, tb, 130, 129, 67, -1f, 0f, 70, false, false); // large-tile kernel path
+        checkGemm(rnd, ta, tb, 130, 129, 67, -1f, 0f, 70, false, false); // 128x128 kernel on a 132-SM GPU
+        checkGemm(rnd, ta, tb, 513, 515, 9, 1f, 0.5f, 22, false, false); // 128x128 kernel on a 132-SM GPU
       }
     }
   }
