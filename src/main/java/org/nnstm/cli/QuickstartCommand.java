@@ -58,11 +58,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     long start = System.nanoTime();
-    AtomicFiles.requireWritableDirectory(out);
+    backendOptions.validate();
     Mnist mnist = dataOptions.mnist(err);
     StringBuilder summary = new StringBuilder();
     summary.append("# nnstm quickstart\n\n");
     try (Backend backend = backendOptions.open(err)) {
+      AtomicFiles.requireWritableDirectory(out);
       summary.append("Backend: `").append(backend.name()).append("`.\n\n");
       trainingPart(backend, mnist, err, summary);
     }

@@ -130,7 +130,6 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, test);
-    AtomicFiles.requireWritableDirectory(out);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
@@ -138,6 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
     int perPass = modelsPerPass(net, cfg, models.size());
     try (Backend backend = backendOptions.open(err)) {
+      AtomicFiles.requireWritableDirectory(out);
       for (int from = 0; from < models.size(); from += perPass) {
         List<ModelInit> chunk = new ArrayList<>(models.subList(from, Math.min(models.size(), from + perPass)));
         if (perPass < models.size()) {

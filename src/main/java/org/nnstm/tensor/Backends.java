@@ -46,7 +46,7 @@ public final class Backends {
         } catch (BackendUnavailableException e) {
           Backend b = cpu(blasThreads);
           if (notice != null) {
-            notice.accept("backend: " + b.name() + " (auto: no CUDA: " + e.getMessage() + ")");
+            notice.accept("backend: " + b.name() + " (auto: " + e.getMessage() + ")");
           }
           return b;
         }

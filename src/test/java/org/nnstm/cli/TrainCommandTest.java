@@ -118,9 +118,7 @@ class TrainCommandTest {
         "--epochs", "1", "--out", out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("train-images-idx3-ubyte: not an IDX image file"), r.err());
-    try (Stream<Path> s = Files.list(out)) {
-      assertEquals(0, s.count(), "no files written");
-    }
+    assertFalse(Files.exists(out), "no output directory when the data is bad");
   }
 
   @Test
@@ -131,5 +129,26 @@ class TrainCommandTest {
         blocker.resolve("sub").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("nnstm: error: cannot create output directory"), r.err());
+  }
+
+  @Test
+  void cudaWithoutAGpuIsAClearErrorAndAutoFallsBackWithANotice() {
+    boolean gpu;
+    try (org.nnstm.tensor.Backend b = org.nnstm.tensor.Backends.cuda(0)) {
+      gpu = true;
+    } catch (org.nnstm.tensor.BackendUnavailableException e) {
+      gpu = false;
+    }
+    Assumptions.assumeFalse(gpu, "a CUDA device is present: the no-GPU behaviour cannot be checked here");
+    Result cuda = run("bench-step", "--backend", "cuda", "--depth", "3", "--steps", "1", "--repeats", "1");
+    assertEquals(2, cuda.code(), cuda.err());
+    assertTrue(cuda.err().startsWith("nnstm: error: no CUDA device"), cuda.err());
+    assertEquals(1, cuda.err().strip().lines().count(), cuda.err());
+    Result auto = run("bench-step", "--backend", "auto", "--depth", "3", "--steps", "1", "--repeats", "1",
+        "--warmup", "0", "--json");
+    assertEquals(0, auto.code(), auto.err());
+    assertTrue(auto.err().startsWith("nnstm: backend: cpu") && auto.err().contains("(auto: no CUDA device"),
+        auto.err());
+    assertTrue(auto.out().contains("\"ms_per_step\""), auto.out());
   }
 }
