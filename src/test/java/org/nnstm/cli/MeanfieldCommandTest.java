@@ -1,0 +1,44 @@
+package org.nnstm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nnstm.testing.Tolerance;
+
+class MeanfieldCommandTest {
+  @Test
+  void jsonLinesHaveTheDocumentedKeysAndTheRangeIncludesItsEnd() {
+    TrainCommandTest.Result r = TrainCommandTest.run("meanfield", "--var-w", "1.0:3.0:0.5", "--var-b", "0.05", "--json");
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(5, lines.size(), r.out());
+    for (String l : lines) {
+      assertTrue(l.matches("\\{\"var_w\": [0-9.]+, \"var_b\": 0.05, \"q_star\": .*, \"chi_1\": .*, \"c_star\": .*, "
+          + "\"chi_c\": .*, \"xi_c\": .*, \"xi_q\": .*, \"phase\": \"(ordered|chaotic)\"}"), l);
+    }
+    assertTrue(lines.get(4).startsWith("{\"var_w\": 3.0,"), lines.get(4));
+    assertTrue(lines.get(1).endsWith("\"phase\": \"ordered\"}") && lines.get(2).endsWith("\"phase\": \"chaotic\"}"));
+  }
+
+  @Test
+  void criticalPoint() {
+    TrainCommandTest.Result r = TrainCommandTest.run("meanfield", "critical", "--var-b", "0.05", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("{\"var_b\": 0.05, \"var_w\": "), r.out());
+    Tolerance.assertClose("critical sigma_w^2", 1.7609546396067391473, PriorCommandTest.field(r.out(), "var_w"), 0, 1e-9);
+    Tolerance.assertClose("q* there", 0.57004788164076416534, PriorCommandTest.field(r.out(), "q_star"), 0, 1e-9);
+  }
+
+  @Test
+  void badInput() {
+    for (String[] c : new String[][] {
+        {"meanfield", "--var-w", "-1"}, {"meanfield"}, {"meanfield", "--var-w", "1", "--activation", "relu6"},
+        {"meanfield", "--var-w", "1.5", "--activation", "linear"}, {"meanfield", "critical", "--var-b", "-0.1"}}) {
+      TrainCommandTest.Result r = TrainCommandTest.run(c);
+      assertEquals(2, r.code(), String.join(" ", c) + " -> " + r.err());
+      assertTrue(r.err().startsWith("nnstm: error: ") && r.err().strip().lines().count() == 1, r.err());
+    }
+  }
+}
