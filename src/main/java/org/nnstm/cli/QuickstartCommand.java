@@ -96,7 +96,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
       };
       TrainingRun.train(ensemble, EnsembleTrainer.Config.reference(), EPOCHS, false, 0, train, val,
-          Listeners.of(progress, collect, new ReferenceLayout(dir, false, false, null, EPOCHS)));
+          TrainingRun.all(progress, collect, new ReferenceLayout(dir, false, false, null, EPOCHS)));
     }
     List<Series> series = new ArrayList<>();
     double[] epochs = new double[EPOCHS];

@@ -150,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
           TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
           TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs);
           TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
-              Listeners.of(progress, printer, writer));
+              TrainingRun.all(progress, printer, writer));
           progress.close();
         }
       }
@@ -191,16 +191,6 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return Math.min(total, maxModels);
     }
-    if (!(memoryGiB > 0)) {
-      throw new IllegalArgumentException("--memory must be > 0 GiB, got " + memoryGiB);
-    }
-    long activations = 0;
-    for (int l = 1; l <= net.depth(); l++) {
-      activations += 2L * cfg.batchSize() * net.width(l);
-    }
-    long perModel = Ensemble.parameterBytes(net, 1) + 4L * (activations + 2L * cfg.batchSize() * net.maxWidth());
-    long budget = (long) (memoryGiB * (1L << 30));
-    int fit = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / perModel));
-    return Math.min(total, fit);
+    return Ensemble.modelsPerPass(net, cfg.batchSize(), memoryGiB, total);
   }
 }

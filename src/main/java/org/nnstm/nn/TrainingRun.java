@@ -49,6 +49,27 @@ public final class TrainingRun {
     default void epochDone(Ensemble net, EnsembleTrainer trainer, EpochReport report) {}
   }
 
+  /** One listener that forwards every event to each of {@code listeners}, in order. */
+  public static Listener all(Listener... listeners) {
+    List<Listener> list = List.of(listeners);
+    return new Listener() {
+      @Override
+      public void started(Ensemble net, EnsembleTrainer trainer) {
+        list.forEach(l -> l.started(net, trainer));
+      }
+
+      @Override
+      public void stepDone(int epoch, int step, int steps) {
+        list.forEach(l -> l.stepDone(epoch, step, steps));
+      }
+
+      @Override
+      public void epochDone(Ensemble net, EnsembleTrainer trainer, EpochReport report) {
+        list.forEach(l -> l.epochDone(net, trainer, report));
+      }
+    };
+  }
+
   /**
    * Runs {@code epochs} epochs of SGD on {@code train} (in order, or shuffled with a permutation drawn
    * from {@code shuffleSeed} and the epoch number), evaluating on {@code validation} after each.

@@ -1,0 +1,125 @@
+package org.nnstm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nnstm.experiment.CriticalityGrid;
+import org.nnstm.experiment.GridResults;
+import org.nnstm.experiment.PhaseDiagram;
+import org.nnstm.io.AtomicFiles;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nnstm grid}: the (sigma_w^2, depth) criticality grid, resumable and shardable. */
+@Command(name = "grid", mixinStandardHelpOptions = true,
+    description = {"Train one tanh network per (sigma_w^2, depth, seed) cell (all cells of a depth together), "
+        + "write acc-{tag}-{depth}.hdf5 per cell, grid.csv and phase-diagram.png. Re-running skips complete "
+        + "cells; --shard i/n runs every n-th cell; --collect DIR rebuilds grid.csv and the figure from the files.",
+        "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid"})
+public final class GridCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--var-w", paramLabel = "LIST|A:B:S", description = "sigma_w^2 values (list or range, B included).")
+  String varW;
+
+  @Option(names = "--depth", paramLabel = "LIST|A:B:S", description = "Depths (list or range), e.g. 10:70:3.")
+  String depth;
+
+  @Option(names = "--var-b", defaultValue = "0.05", description = "sigma_b^2 (default: ${DEFAULT-VALUE}).")
+  double varB;
+
+  @Option(names = "--epochs", defaultValue = "5", description = "Epochs per cell (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Grid directory.")
+  Path out;
+
+  @Option(names = "--seeds", defaultValue = "1", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Option(names = "--seed", defaultValue = "0", description = "First seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--layout", defaultValue = "wide", description = "wide or decimated (default: ${DEFAULT-VALUE}).")
+  String layout;
+
+  @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
+  Integer trainLimit;
+
+  @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
+      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}).")
+  String shard;
+
+  @Option(names = "--memory", defaultValue = "6", paramLabel = "GiB",
+      description = "Backend memory one pass may use (default: ${DEFAULT-VALUE}).")
+  double memoryGiB;
+
+  @Option(names = "--collect", paramLabel = "DIR",
+      description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
+  Path collect;
+
+  @Mixin
+  BackendOptions backendOptions;
+
+  @Mixin
+  DataOptions dataOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (collect != null) {
+      return summarize(collect, err);
+    }
+    if (varW == null || depth == null || out == null) {
+      throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
+    }
+    String[] sh = shard.split("/");
+    if (sh.length != 2) {
+      throw new IllegalArgumentException("--shard must be i/n, got '" + shard + "'");
+    }
+    int i;
+    int n;
+    try {
+      i = Integer.parseInt(sh[0].trim());
+      n = Integer.parseInt(sh[1].trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + shard + "'");
+    }
+    backendOptions.validate();
+    CriticalityGrid.Plan plan = new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW),
+        Ranges.ints("--depth", depth), varB, seed, seeds, layout, epochs, EnsembleTrainer.Config.reference(), i, n,
+        memoryGiB);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    try (Backend backend = backendOptions.open(err)) {
+      AtomicFiles.requireWritableDirectory(out);
+      try (Progress bar = new Progress(err, "grid")) {
+        CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
+          err.println("nnstm: " + line);
+          err.flush();
+        }, bar);
+      }
+    }
+    return summarize(out, err);
+  }
+
+  private int summarize(Path dir, PrintWriter err) throws Exception {
+    List<GridResults.Cell> cells = GridResults.read(dir);
+    if (cells.isEmpty()) {
+      throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
+    }
+    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
+    PhaseDiagram.draw(dir.resolve("phase-diagram.png"), cells, String.format(Locale.ROOT,
+        "Trainability of deep tanh networks (sigma_b^2 = %s, %d cells)", cells.get(0).varB(), cells.size()));
+    spec.commandLine().getOut().printf(Locale.ROOT, "%d cells: %s, %s%n", cells.size(), dir.resolve("grid.csv"),
+        dir.resolve("phase-diagram.png"));
+    return 0;
+  }
+}
