@@ -37,15 +37,7 @@ class TrainCommandTest {
   }
 
   static Path mnistOrSkip() throws IOException {
-    Path d = MnistFetcher.dataDir(null);
-    if (!MnistFetcher.present(d)) {
-      try {
-        MnistFetcher.fetch(d, line -> { });
-      } catch (IllegalStateException e) {
-        Assumptions.abort("MNIST absent and cannot be fetched (" + e.getMessage() + "): skipped");
-      }
-    }
-    return d;
+    return TestData.mnist();
   }
 
   @Test
