@@ -116,8 +116,7 @@ public final class GridCommand implements Callable<Integer> {
       throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
     }
     GridResults.writeCsv(dir.resolve("grid.csv"), cells);
-    PhaseDiagram.draw(dir.resolve("phase-diagram.png"), cells, String.format(Locale.ROOT,
-        "Trainability of deep tanh networks (sigma_b^2 = %s, %d cells)", cells.get(0).varB(), cells.size()));
+    PhaseDiagram.draw(dir.resolve("phase-diagram.png"), cells, PhaseDiagram.title(cells));
     spec.commandLine().getOut().printf(Locale.ROOT, "%d cells: %s, %s%n", cells.size(), dir.resolve("grid.csv"),
         dir.resolve("phase-diagram.png"));
     return 0;

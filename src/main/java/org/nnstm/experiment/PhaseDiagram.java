@@ -18,6 +18,12 @@ import org.nnstm.plot.Series;
 public final class PhaseDiagram {
   private PhaseDiagram() {}
 
+  /** The default title: sigma_b^2 and the number of cells. */
+  public static String title(List<GridResults.Cell> cells) {
+    return String.format(java.util.Locale.ROOT, "Trainability of deep tanh networks (sigma_b^2 = %s, %d cells)",
+        cells.isEmpty() ? Double.NaN : cells.get(0).varB(), cells.size());
+  }
+
   /** Draws {@code png} from the cells (all must share one sigma_b^2). */
   public static void draw(Path png, List<GridResults.Cell> cells, String title) {
     if (cells.isEmpty()) {

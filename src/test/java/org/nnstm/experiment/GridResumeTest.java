@@ -87,11 +87,7 @@ class GridResumeTest {
     java.io.StringWriter sink = new java.io.StringWriter();
     cl.setOut(new java.io.PrintWriter(sink));
     cl.setErr(new java.io.PrintWriter(sink));
-    int code = cl.execute(args);
-    if (code != 0) {
-      System.err.print(sink);
-    }
-    return code;
+    return cl.execute(args);
   }
 
   static int accFiles(Path out) throws Exception {

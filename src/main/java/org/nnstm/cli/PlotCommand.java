@@ -1,0 +1,52 @@
+package org.nnstm.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nnstm.experiment.GridResults;
+import org.nnstm.experiment.PhaseDiagram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nnstm plot}: figures from result files. */
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Figures from result files.",
+    subcommands = {PlotCommand.Phase.class})
+public final class PlotCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code nnstm plot phase --dir DIR}: the phase diagram from acc-{tag}-{depth}.hdf5 files. */
+  @Command(name = "phase", mixinStandardHelpOptions = true,
+      description = {"Phase diagram (accuracy over sigma_w^2 and depth, with mean-field xi_c and 6 xi_c) from the "
+          + "acc-{tag}-{depth}.hdf5 files in DIR, ours or the reference notebooks'.",
+          "Example: nnstm plot phase --dir runs/grid"})
+  static final class Phase implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of acc-*.hdf5 files.")
+    Path dir;
+
+    @Option(names = "--out", paramLabel = "PNG", description = "Output file (default: DIR/phase-diagram.png).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      List<GridResults.Cell> cells = GridResults.read(dir);
+      if (cells.isEmpty()) {
+        throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
+      }
+      Path png = out != null ? out : dir.resolve("phase-diagram.png");
+      PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
+      spec.commandLine().getOut().println(png);
+      return 0;
+    }
+  }
+}
