@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
+import org.nnstm.experiment.CriticalityGrid;
+import org.nnstm.experiment.GridResults;
+import org.nnstm.experiment.PhaseDiagram;
+import org.nnstm.meanfield.MeanField;
+import org.nnstm.meanfield.MeanFieldActivation;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
@@ -66,12 +71,66 @@ public final class QuickstartCommand implements Callable<Integer> {
       AtomicFiles.requireWritableDirectory(out);
       summary.append("Backend: `").append(backend.name()).append("`.\n\n");
       trainingPart(backend, mnist, err, summary);
+      gridPart(backend, mnist, err, summary);
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
     summary.append(String.format(Locale.ROOT, "Total time: %.0f s.%n", seconds));
     AtomicFiles.writeString(out.resolve("summary.md"), summary.toString());
     stdout.printf(Locale.ROOT, "quickstart done in %.0f s: %s%n", seconds, out.resolve("summary.md"));
     return 0;
+  }
+
+  /** The grid part's settings: a coarse phase diagram on a slice of MNIST. */
+  static final double[] GRID_VAR_W = {0.5, 1.0, 1.76, 3.0, 5.0};
+  static final int[] GRID_DEPTHS = {5, 15, 30};
+  static final int GRID_TRAIN_IMAGES = 2_000;
+  static final int GRID_VALIDATION_IMAGES = 1_000;
+
+  private void gridPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
+    Path dir = out.resolve("grid");
+    CriticalityGrid.Plan plan = new CriticalityGrid.Plan(GRID_VAR_W, GRID_DEPTHS, VAR_B, 0, 1, "wide", 1,
+        EnsembleTrainer.Config.reference(), 1, 1, 4);
+    err.printf(Locale.ROOT, "nnstm: quickstart 2/2: a small phase diagram: sigma_w^2 in %s, depths %s, "
+        + "1 epoch on %d images%n", java.util.Arrays.toString(GRID_VAR_W), java.util.Arrays.toString(GRID_DEPTHS),
+        GRID_TRAIN_IMAGES);
+    err.flush();
+    try (Progress progress = new Progress(err, "quickstart grid")) {
+      CriticalityGrid.run(backend, plan, mnist.train(GRID_TRAIN_IMAGES),
+          Mnist.slice(mnist.validation(), 0, GRID_VALIDATION_IMAGES), dir, line -> { }, progress);
+    }
+    List<GridResults.Cell> cells = GridResults.read(dir);
+    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
+    Path png = out.resolve("phase-diagram.png");
+    PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
+    double critical = MeanField.criticalWeightVariance(MeanFieldActivation.TANH, VAR_B);
+    summary.append("## Phase diagram (`phase-diagram.png`)\n\n")
+        .append(String.format(Locale.ROOT, "Validation accuracy after one epoch on %d training images (first %d "
+            + "validation images) of tanh networks over a coarse grid of sigma_w^2 %s and depths %s, every "
+            + "sigma_w^2 of a depth trained together. Overlaid: the mean-field correlation depth xi_c(sigma_w^2) and "
+            + "the trainability bound 6 xi_c (Schoenholz et al. 2017); xi_c diverges at the critical "
+            + "sigma_w^2 = %.6f (chi_1 = 1 at sigma_b^2 = %s), so deep networks train only near it. "
+            + "Cells as CSV: `grid/grid.csv`; `tools/nnstm grid` runs the full grid.%n%n",
+            GRID_TRAIN_IMAGES, GRID_VALIDATION_IMAGES, java.util.Arrays.toString(GRID_VAR_W),
+            java.util.Arrays.toString(GRID_DEPTHS), critical, VAR_B))
+        .append("| depth | ");
+    for (double w : GRID_VAR_W) {
+      summary.append("sigma_w^2 = ").append(w).append(" | ");
+    }
+    summary.append("\n| --- |");
+    for (int i = 0; i < GRID_VAR_W.length; i++) {
+      summary.append(" --- |");
+    }
+    summary.append('\n');
+    for (int d : GRID_DEPTHS) {
+      summary.append("| ").append(d).append(" |");
+      for (double w : GRID_VAR_W) {
+        double acc = cells.stream().filter(c -> c.depth() == d && c.varW() == w)
+            .mapToDouble(GridResults.Cell::finalAccuracy).findFirst().orElse(Double.NaN);
+        summary.append(String.format(Locale.ROOT, " %.3f |", acc));
+      }
+      summary.append('\n');
+    }
+    summary.append('\n');
   }
 
   private void trainingPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
@@ -81,7 +140,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     TrainingRun.Data val = Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES);
     double[][] acc = new double[models.size()][EPOCHS];
     Path dir = out.resolve("train");
-    err.printf(Locale.ROOT, "nnstm: quickstart 1/1: training %d tanh networks of depth %d together "
+    err.printf(Locale.ROOT, "nnstm: quickstart 1/2: training %d tanh networks of depth %d together "
         + "(sigma_w^2 = %s) on %d images, %d epochs%n", models.size(), DEPTH, java.util.Arrays.toString(VAR_W),
         TRAIN_IMAGES, EPOCHS);
     err.flush();
