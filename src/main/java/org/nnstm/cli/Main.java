@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "Statistical mechanics of neural networks: ensemble training on MNIST, exact priors, "
         + "mean-field criticality.",
     subcommands = {QuickstartCommand.class, TrainCommand.class, FetchMnistCommand.class, KdeCommand.class,
-        JsCommand.class, PriorCommand.class, MeanfieldCommand.class, GridCommand.class, PlotCommand.class,
+        JsCommand.class, PriorCommand.class, MeanfieldCommand.class, GridCommand.class, PlotCommand.class, AnalyzeCommand.class,
         BenchStepCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for a user error (bad input, missing data, no device). */
