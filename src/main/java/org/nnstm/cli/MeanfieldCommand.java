@@ -9,6 +9,7 @@ import org.nnstm.meanfield.MeanField;
 import org.nnstm.meanfield.MeanFieldActivation;
 import org.nnstm.meanfield.MeanFieldPoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,12 +28,8 @@ public final class MeanfieldCommand implements Callable<Integer> {
       description = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).")
   String varW;
 
-  @Option(names = "--var-b", defaultValue = "0.05", description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
-  double varB;
-
-  @Option(names = "--activation", defaultValue = "tanh", paramLabel = "tanh|linear",
-      description = "Activation (default: ${DEFAULT-VALUE}).")
-  String activation;
+  @Mixin
+  Model model;
 
   @Option(names = "--json", description = "One object per line: var_w, var_b, q_star, chi_1, c_star, chi_c, xi_c, xi_q, phase.")
   boolean json;
@@ -42,7 +39,8 @@ public final class MeanfieldCommand implements Callable<Integer> {
     if (varW == null) {
       throw new IllegalArgumentException("--var-w is required (or use: nnstm meanfield critical)");
     }
-    MeanFieldActivation phi = MeanFieldActivation.named(activation);
+    MeanFieldActivation phi = model.phi();
+    double varB = model.varB;
     double[] grid = Ranges.doubles("--var-w", varW);
     PrintWriter out = spec.commandLine().getOut();
     if (!json) {
@@ -71,13 +69,8 @@ public final class MeanfieldCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code nnstm meanfield critical}: the critical sigma_w^2 (chi_1 = 1) at a sigma_b^2. */
-  @Command(name = "critical", mixinStandardHelpOptions = true,
-      description = "The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there.")
-  static final class Critical implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+  /** The options both commands share: sigma_b^2 and the activation. */
+  static final class Model {
     @Option(names = "--var-b", defaultValue = "0.05", description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
     double varB;
 
@@ -85,12 +78,28 @@ public final class MeanfieldCommand implements Callable<Integer> {
         description = "Activation (default: ${DEFAULT-VALUE}).")
     String activation;
 
+    MeanFieldActivation phi() {
+      return MeanFieldActivation.named(activation);
+    }
+  }
+
+  /** {@code nnstm meanfield critical}: the critical sigma_w^2 (chi_1 = 1) at a sigma_b^2. */
+  @Command(name = "critical", mixinStandardHelpOptions = true,
+      description = "The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there.")
+  static final class Critical implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Model model;
+
     @Option(names = "--json", description = "One object: var_b, var_w, q_star.")
     boolean json;
 
     @Override
     public Integer call() {
-      MeanFieldActivation phi = MeanFieldActivation.named(activation);
+      MeanFieldActivation phi = model.phi();
+      double varB = model.varB;
       double vw = MeanField.criticalWeightVariance(phi, varB);
       double q = phi == MeanFieldActivation.LINEAR ? (varB == 0 ? 0 : Double.POSITIVE_INFINITY)
           : MeanField.of(phi, vw, varB).qStar();
