@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code nnstm js}: Jensen-Shannon distance (scipy.spatial.distance.jensenshannon semantics). */
 @Command(name = "js", mixinStandardHelpOptions = true,
-    description = {"Jensen-Shannon distance between two discrete distributions (normalised to sum 1;",
-        "sqrt of the divergence; natural log unless --base). CSV: one value per line or a single row."})
+    description = {"Jensen-Shannon distance between two discrete distributions (scipy's semantics).",
+        "Inputs are normalised to sum 1; the result is the square root of the divergence, natural log unless "
+            + "--base. CSV: one value per line or a single row."})
 public final class JsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
