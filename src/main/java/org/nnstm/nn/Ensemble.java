@@ -37,7 +37,7 @@ public final class Ensemble implements AutoCloseable {
   /** Draws every parameter afresh from the models' seeds and zeroes the momentum. */
   public void reinitialize() {
     for (GaussianLinear layer : layers) {
-      layer.initialize(backend, models);
+      layer.initialize(backend, models, spec.biases());
     }
   }
 

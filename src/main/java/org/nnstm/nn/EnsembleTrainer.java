@@ -305,13 +305,17 @@ public final class EnsembleTrainer implements AutoCloseable {
       long prevStride = l == 0 ? 0 : (long) rows * in;
       backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
           mu, layer.weightVelocity, (long) out * in, models);
-      backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
+      if (spec.biases()) {
+        backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
+      }
       if (l > 0) {
         backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
             0f, other, (long) rows * in, models);
       }
       backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
-      backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+      if (spec.biases()) {
+        backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+      }
       Tensor t = dy;
       dy = other;
       other = t;

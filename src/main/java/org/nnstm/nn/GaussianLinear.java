@@ -43,16 +43,22 @@ public final class GaussianLinear implements AutoCloseable {
   }
 
   /**
-   * Draws model k's parameters: W_k[i, j] = sqrt(varW / in) * N_{i*in + j} of Philox stream 2*index,
-   * b_k[i] = sqrt(varB) * N_i of stream 2*index + 1, both under key seed_k; zeroes the velocities.
+   * Draws model k's parameters: W_k[i, j] = sqrt(sigma_l^2 / in) * N_{i*in + j} of Philox stream 2*index,
+   * b_k[i] = sqrt(varB) * N_i of stream 2*index + 1 (or 0 without biases), both under key seed_k;
+   * zeroes the velocities.
    * Modifies weight, bias and both velocities.
    */
-  void initialize(Backend backend, List<ModelInit> inits) {
+  void initialize(Backend backend, List<ModelInit> inits, boolean withBiases) {
     long wSize = (long) out * in;
     for (int k = 0; k < models; k++) {
       ModelInit m = inits.get(k);
-      backend.fillGaussian(weight, k * wSize, wSize, (float) Math.sqrt(m.varW() / in), m.seed(), 2L * index);
-      backend.fillGaussian(bias, (long) k * out, out, (float) Math.sqrt(m.varB()), m.seed(), 2L * index + 1);
+      backend.fillGaussian(weight, k * wSize, wSize, (float) Math.sqrt(m.varW(index) / in), m.seed(), 2L * index);
+      if (withBiases) {
+        backend.fillGaussian(bias, (long) k * out, out, (float) Math.sqrt(m.varB()), m.seed(), 2L * index + 1);
+      }
+    }
+    if (!withBiases) {
+      backend.fill(bias, 0, bias.size(), 0f);
     }
     backend.fill(weightVelocity, 0, weightVelocity.size(), 0f);
     backend.fill(biasVelocity, 0, biasVelocity.size(), 0f);

@@ -6,9 +6,16 @@ import org.nnstm.tensor.Activation;
 /**
  * The architecture shared by every model of an ensemble: widths n_0 (input) .. n_L (output), so L
  * linear layers, with phi = {@code hidden} after layers 1..L-1 and {@code output} after layer L. The
- * reference "Gaussian feedforward" networks use tanh everywhere, the last layer included.
+ * reference "Gaussian feedforward" networks use tanh everywhere, the last layer included. With
+ * {@code biases == false} every layer is h -> W h (the deep linear Bayesian networks of the prior
+ * module): the biases stay exactly zero, whatever sigma_b^2 says, and are never trained.
  */
-public record NetworkSpec(int[] widths, Activation hidden, Activation output) {
+public record NetworkSpec(int[] widths, Activation hidden, Activation output, boolean biases) {
+
+  /** A network with biases. */
+  public NetworkSpec(int[] widths, Activation hidden, Activation output) {
+    this(widths, hidden, output, true);
+  }
 
   public NetworkSpec {
     widths = widths.clone();
@@ -26,6 +33,11 @@ public record NetworkSpec(int[] widths, Activation hidden, Activation output) {
   /** Tanh after every layer, as the reference. */
   public static NetworkSpec tanh(int... widths) {
     return new NetworkSpec(widths, Activation.TANH, Activation.TANH);
+  }
+
+  /** Deep linear network without biases: h_l = W_l h_{l-1}, identity everywhere. */
+  public static NetworkSpec linear(int... widths) {
+    return new NetworkSpec(widths, Activation.IDENTITY, Activation.IDENTITY, false);
   }
 
   @Override
@@ -53,27 +65,29 @@ public record NetworkSpec(int[] widths, Activation hidden, Activation output) {
     return Arrays.stream(widths).max().orElseThrow();
   }
 
-  /** Parameters of one model: sum_l n_l n_{l+1} + n_{l+1}. */
+  /** Parameters of one model: sum_l n_l n_{l+1} (+ n_{l+1} with biases). */
   public long parameterCount() {
     long p = 0;
     for (int l = 0; l < depth(); l++) {
-      p += (long) widths[l] * widths[l + 1] + widths[l + 1];
+      p += (long) widths[l] * widths[l + 1] + (biases ? widths[l + 1] : 0);
     }
     return p;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NetworkSpec s && Arrays.equals(widths, s.widths) && hidden == s.hidden && output == s.output;
+    return o instanceof NetworkSpec s && Arrays.equals(widths, s.widths) && hidden == s.hidden && output == s.output
+        && biases == s.biases;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(widths) * 31 + hidden.hashCode() * 7 + output.hashCode();
+    return Arrays.hashCode(widths) * 31 + hidden.hashCode() * 7 + output.hashCode() * 3
+        + (biases ? 1 : 0);
   }
 
   @Override
   public String toString() {
-    return "NetworkSpec" + Arrays.toString(widths) + " " + hidden + "/" + output;
+    return "NetworkSpec" + Arrays.toString(widths) + " " + hidden + "/" + output + (biases ? "" : " no biases");
   }
 }
