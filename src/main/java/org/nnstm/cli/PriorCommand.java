@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nnstm prior}: exact priors of deep linear Bayesian networks. */
 @Command(name = "prior", mixinStandardHelpOptions = true,
     description = "Exact finite-width output priors of deep linear networks (Zavatone-Veth & Pehlevan 2021).",
-    subcommands = {PriorCommand.Density.class})
+    subcommands = {PriorCommand.Density.class, PriorCompareCommand.class})
 public final class PriorCommand implements Runnable {
   @Spec
   CommandSpec spec;

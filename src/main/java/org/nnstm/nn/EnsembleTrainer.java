@@ -291,8 +291,30 @@ public final class EnsembleTrainer implements AutoCloseable {
     backend.axpy(stats.size(), 1f, stats, statsSum);
   }
 
+  /**
+   * Gradients of the mean loss over the mini-batch {@code order[from .. from + rows)} with respect to every
+   * weight and bias, left in each layer's velocity buffers (v = dL/dtheta: momentum is not applied); the
+   * parameters are not changed. The unit that samplers such as {@link Langevin} build on.
+   */
+  public void gradients(float[] images, int[] labels, int[] order, int from, int rows) {
+    checkData(images, labels);
+    checkRows(rows);
+    if (from < 0 || from + rows > order.length) {
+      throw new IllegalArgumentException("gradients: rows [" + from + ", " + (from + rows) + ") outside the "
+          + order.length + " indices given");
+    }
+    loadBatch(images, labels, order, from, rows);
+    forward(rows);
+    lossAndGradient(rows);
+    backward(rows, 0f, false);
+  }
+
   private void backwardAndUpdate(int rows) {
-    float mu = config.momentum();
+    backward(rows, config.momentum(), true);
+  }
+
+  /** Backprop; velocity = grad + mu * velocity; with update, w -= lr * velocity. */
+  private void backward(int rows, float mu, boolean update) {
     float lr = config.learningRate();
     Tensor dy = gradA;
     Tensor other = gradB;
@@ -312,9 +334,11 @@ public final class EnsembleTrainer implements AutoCloseable {
         backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
             0f, other, (long) rows * in, models);
       }
-      backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
-      if (spec.biases()) {
-        backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+      if (update) {
+        backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
+        if (spec.biases()) {
+          backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+        }
       }
       Tensor t = dy;
       dy = other;

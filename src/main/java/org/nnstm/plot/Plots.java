@@ -53,6 +53,7 @@ public final class Plots {
         chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setXAxisDecimalPattern("#0.####");
         for (Series s : series) {
             if (logY) {
                 for (double v : s.y()) {

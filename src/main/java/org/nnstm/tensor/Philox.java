@@ -74,21 +74,55 @@ public final class Philox {
     int c3 = (int) (stream >>> 32);
     long end = first + count;
     long i = first;
+    int o = outOffset;
+    // partial first block
+    while (i < end && (i & 3) != 0) {
+      long b = i >>> 2;
+      block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
+      int lane = (int) (i & 3);
+      int pair = lane & ~1;
+      out[o++] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
+      i++;
+    }
+    // whole blocks: each pair's radius sqrt(-2 ln u1) is computed once for its cosine and sine lanes
+    while (end - i >= 4) {
+      long b = i >>> 2;
+      block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
+      double r0 = radius(x[0]);
+      double v0 = angle(x[1]);
+      double r1 = radius(x[2]);
+      double v1 = angle(x[3]);
+      out[o] = (float) (std * (r0 * cosTwoPi(v0)));
+      out[o + 1] = (float) (std * (r0 * sinTwoPi(v0)));
+      out[o + 2] = (float) (std * (r1 * cosTwoPi(v1)));
+      out[o + 3] = (float) (std * (r1 * sinTwoPi(v1)));
+      o += 4;
+      i += 4;
+    }
+    // partial last block
     while (i < end) {
       long b = i >>> 2;
       block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
-      for (int lane = (int) (i & 3); lane < 4 && i < end; lane++, i++) {
-        int pair = lane & ~1;
-        out[outOffset + (int) (i - first)] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
-      }
+      int lane = (int) (i & 3);
+      int pair = lane & ~1;
+      out[o++] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
+      i++;
     }
+  }
+
+  private static double radius(int xu1) {
+    double u1 = ((xu1 & 0xFFFFFFFFL) + 0.5) * TWO_POW_M32;
+    return Math.sqrt(-2.0 * log(u1));
+  }
+
+  private static double angle(int xu2) {
+    return (xu2 & 0xFFFFFFFFL) * TWO_POW_M32;
   }
 
   /** Box-Muller on two raw words; odd lanes take the sine branch. */
   static double boxMuller(int xu1, int xu2, boolean sine) {
-    double u1 = ((xu1 & 0xFFFFFFFFL) + 0.5) * TWO_POW_M32;
-    double u2 = (xu2 & 0xFFFFFFFFL) * TWO_POW_M32;
-    double r = Math.sqrt(-2.0 * log(u1));
+    double r = radius(xu1);
+    double u2 = angle(xu2);
     return r * (sine ? sinTwoPi(u2) : cosTwoPi(u2));
   }
 

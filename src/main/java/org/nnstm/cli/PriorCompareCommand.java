@@ -1,0 +1,334 @@
+package org.nnstm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nnstm.data.Mnist;
+import org.nnstm.experiment.PriorComparison;
+import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.Hdf5;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.Layouts;
+import org.nnstm.nn.TrainingRun;
+import org.nnstm.plot.Plots;
+import org.nnstm.plot.Series;
+import org.nnstm.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nnstm prior compare}: the exact prior against sampled, trained and Langevin ensembles. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = {"Sample M random deep linear networks (no biases) on the backend, feed them one input, and compare "
+        + "the density of their outputs h_L (KDE, Scott) with the exact prior: radial density of ||h_L|| and "
+        + "marginal density of h_L[0], Jensen-Shannon distance (nats, trapezoid rule on a 10,001-point grid) for "
+        + "M = 100, 1,000, ... and all. Optionally train the first networks on MNIST with plain SGD (the annealed "
+        + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
+        "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
+            + "--train-epochs 1 --train-networks 100 --out runs/prior"})
+public final class PriorCompareCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
+      description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
+  String widths;
+
+  @Option(names = "--var-w", required = true, paramLabel = "S1,..,SL",
+      description = "Weight variances sigma_l^2: one value for every layer, or one per layer.")
+  String varW;
+
+  @Option(names = "--input", paramLabel = "mnist:INDEX",
+      description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
+  String input;
+
+  @Option(names = "--x-norm", paramLabel = "R",
+      description = "Input x = R (1, .., 1) / sqrt(n_0) instead of an MNIST image (only ||x|| enters the prior).")
+  Double xNorm;
+
+  @Option(names = "--networks", defaultValue = "10000", paramLabel = "M",
+      description = "Networks sampled (default: ${DEFAULT-VALUE}).")
+  int networks;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Network k is seeded seed + k (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--train-epochs", defaultValue = "0", paramLabel = "E",
+      description = "Train the first --train-networks networks for E epochs of plain SGD on MNIST (default: none).")
+  int trainEpochs;
+
+  @Option(names = "--train-networks", paramLabel = "T",
+      description = "How many of the M networks to train or run Langevin on (default: all M). Costs ~6 n_0 n_1 "
+          + "FLOPs per image and network for 784,784,10: ~3-4 s per network-epoch on one CPU core.")
+  Integer trainNetworks;
+
+  @Option(names = "--train-limit", paramLabel = "N", description = "Use the first N training images only.")
+  Integer trainLimit;
+
+  @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--langevin-beta", paramLabel = "B",
+      description = "Also run Langevin dynamics at inverse temperature B >= 0 (potential B * total cross-entropy "
+          + "- ln prior), from the same prior draw.")
+  Double langevinBeta;
+
+  @Option(names = "--steps", defaultValue = "200", paramLabel = "S",
+      description = "Langevin steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--langevin-step", defaultValue = "0.1", paramLabel = "H",
+      description = "Langevin step h in units of the prior's relaxation time (default: ${DEFAULT-VALUE}).")
+  double langevinStep;
+
+  @Option(names = "--memory", defaultValue = "4", paramLabel = "GiB",
+      description = "Backend memory one pass of networks may use (default: ${DEFAULT-VALUE}).")
+  double memoryGiB;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Option(names = "--json", description = "One JSON object per comparison on stdout: kind, ensemble, networks, "
+      + "js_distance.")
+  boolean json;
+
+  @Mixin
+  BackendOptions backendOptions;
+
+  @Mixin
+  DataOptions dataOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter outW = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    backendOptions.validate();
+    int[] w = Layouts.parse(widths);
+    double[] v = Ranges.doubles("--var-w", varW);
+    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
+    if (trainEpochs < 0) {
+      throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
+    }
+    boolean needsData = train > 0 || input != null;
+    if ((input == null) == (xNorm == null)) {
+      throw new IllegalArgumentException("give exactly one of --input mnist:INDEX and --x-norm R");
+    }
+    if (train > 0 && (w[0] != Layouts.INPUT || w[w.length - 1] < Layouts.CLASSES)) {
+      throw new IllegalArgumentException("training on MNIST needs n_0 = 784 and n_L >= 10, got widths "
+          + Arrays.toString(w));
+    }
+    float[] x = xNorm != null ? uniformInput(w[0], xNorm) : null;
+    int inputIndex = -1;
+    if (input != null) {
+      inputIndex = parseInput(input);
+      if (w[0] != Layouts.INPUT) {
+        throw new IllegalArgumentException("--input mnist:INDEX needs n_0 = 784, got widths " + Arrays.toString(w));
+      }
+    }
+    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, 0f, batch);
+    // validate the plan before any data is loaded or directory made
+    PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
+    TrainingRun.Data trainData = null;
+    if (needsData) {
+      Mnist m = dataOptions.mnist(err);
+      TrainingRun.Data all = m.train(Mnist.TRAIN);
+      if (input != null) {
+        if (inputIndex >= all.size()) {
+          throw new IllegalArgumentException("--input mnist:" + inputIndex + " is beyond the " + all.size()
+              + " training images");
+        }
+        x = Arrays.copyOfRange(all.images(), inputIndex * Mnist.PIXELS, (inputIndex + 1) * Mnist.PIXELS);
+      }
+      if (train > 0) {
+        if (trainLimit != null && trainLimit < 1) {
+          throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
+        }
+        trainData = m.train(trainLimit == null ? Mnist.TRAIN : trainLimit);
+      }
+    }
+    int perPass = Ensemble.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
+    PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
+    PriorComparison.Result r;
+    try (Backend backend = backendOptions.open(err)) {
+      AtomicFiles.requireWritableDirectory(out);
+      StepProgress progress = new StepProgress(err);
+      r = PriorComparison.run(backend, plan, trainData, progress);
+      progress.finish();
+    }
+    report(outW, r);
+    write(plan, r, inputIndex);
+    return 0;
+  }
+
+  private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
+                                    int perPass) {
+    return new PriorComparison.Plan(w, v, x, networks, seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
+        langevinStep);
+  }
+
+  static int parseInput(String text) {
+    String t = text.trim();
+    if (!t.startsWith("mnist:")) {
+      throw new IllegalArgumentException("--input must be mnist:INDEX, got '" + text + "'");
+    }
+    try {
+      int i = Integer.parseInt(t.substring(6));
+      if (i < 0) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--input mnist:INDEX needs an index >= 0, got '" + text + "'");
+    }
+  }
+
+  private static float[] uniformInput(int n0, double norm) {
+    if (!(norm > 0) || Double.isInfinite(norm)) {
+      throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + norm);
+    }
+    float[] x = new float[n0];
+    Arrays.fill(x, (float) (norm / Math.sqrt(n0)));
+    return x;
+  }
+
+  private void report(PrintWriter outW, PriorComparison.Result r) {
+    if (!json) {
+      outW.println("kind      ensemble  networks  js_distance");
+    }
+    for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
+      for (PriorComparison.Curve curve : c.curves()) {
+        if (json) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("kind", c.kind());
+          o.put("ensemble", curve.ensemble());
+          o.put("networks", curve.networks());
+          o.put("js_distance", curve.jsDistance());
+          outW.println(JsonLine.of(o));
+        } else {
+          outW.printf(Locale.ROOT, "%-9s %-9s %8d  %.6f%n", c.kind(), curve.ensemble(), curve.networks(),
+              curve.jsDistance());
+        }
+      }
+    }
+    outW.flush();
+  }
+
+  private void write(PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex) throws IOException {
+    StringBuilder js = new StringBuilder("kind,ensemble,networks,js_distance\n");
+    Map<String, Object> h5 = new LinkedHashMap<>();
+    h5.put("widths", Arrays.stream(plan.widths()).asDoubleStream().toArray());
+    h5.put("var_w", plan.layerVarW());
+    h5.put("x_norm", plan.inputNorm());
+    h5.put("input", plan.input());
+    h5.put("input_index", (long) inputIndex);
+    h5.put("outputs_prior", r.prior());
+    if (r.trained() != null) {
+      h5.put("outputs_trained", r.trained());
+      h5.put("train_accuracy", r.trainAccuracy());
+    }
+    if (r.langevin() != null) {
+      h5.put("outputs_langevin", r.langevin());
+    }
+    for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
+      StringBuilder csv = new StringBuilder(c.kind().equals("radial") ? "r,exact" : "y,exact");
+      for (PriorComparison.Curve curve : c.curves()) {
+        csv.append(",").append(label(curve));
+        js.append(String.format(Locale.ROOT, "%s,%s,%d,%.17g%n", c.kind(), curve.ensemble(), curve.networks(),
+            curve.jsDistance()));
+        h5.put(c.kind() + "_kde_" + label(curve), curve.density());
+        h5.put(c.kind() + "_js_" + label(curve), curve.jsDistance());
+      }
+      csv.append('\n');
+      for (int i = 0; i < c.grid().length; i++) {
+        csv.append(num(c.grid()[i])).append(',').append(num(c.exact()[i]));
+        for (PriorComparison.Curve curve : c.curves()) {
+          csv.append(',').append(num(curve.density()[i]));
+        }
+        csv.append('\n');
+      }
+      h5.put(c.kind() + "_grid", c.grid());
+      h5.put(c.kind() + "_exact", c.exact());
+      AtomicFiles.writeString(out.resolve(c.kind() + ".csv"), csv.toString());
+      plot(c);
+    }
+    AtomicFiles.writeString(out.resolve("js.csv"), js.toString());
+    Hdf5.write(out.resolve("prior-compare.hdf5"), h5);
+  }
+
+  private void plot(PriorComparison.Comparison c) {
+    List<Series> series = new ArrayList<>();
+    series.add(new Series("exact prior", c.grid(), c.exact()));
+    PriorComparison.Curve largest = null;
+    for (PriorComparison.Curve curve : c.curves()) {
+      if (curve.ensemble().equals("prior")) {
+        largest = curve;
+      } else {
+        series.add(new Series(curve.ensemble() + " (" + curve.networks() + " networks), JS "
+            + String.format(Locale.ROOT, "%.3f", curve.jsDistance()), c.grid(), curve.density()));
+      }
+    }
+    series.add(1, new Series("sampled prior (" + largest.networks() + " networks), JS "
+        + String.format(Locale.ROOT, "%.4f", largest.jsDistance()), c.grid(), largest.density()));
+    boolean radial = c.kind().equals("radial");
+    Plots.lineChart(out.resolve(c.kind() + ".png"),
+        (radial ? "Radial density of ||h_L||" : "Marginal density of h_L[0]") + ", widths " + widths,
+        radial ? "||h_L||" : "h_L[0]", "density", series.toArray(new Series[0]));
+  }
+
+  private static String label(PriorComparison.Curve c) {
+    return c.ensemble().equals("prior") ? "prior_" + c.networks() : c.ensemble();
+  }
+
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%.10g", v);
+  }
+
+  /** Progress of the phases on stderr: a line when a phase starts, then at most every 15 s, and at its end. */
+  static final class StepProgress implements PriorComparison.Listener {
+    private final PrintWriter err;
+    private final long start = System.nanoTime();
+    private PriorComparison.Phase phase;
+    private long phaseStart;
+    private long last;
+
+    StepProgress(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void progress(PriorComparison.Phase p, long done, long total) {
+      long now = System.nanoTime();
+      if (p != phase) {
+        phase = p;
+        phaseStart = now;
+        last = now;
+      }
+      if (now - last >= 15_000_000_000L || done == total) {
+        last = now;
+        double s = (now - phaseStart) / 1e9;
+        double left = done > 0 ? s * (total - done) / done : Double.NaN;
+        err.printf(Locale.ROOT, "nnstm: %s %d/%d (%.0f%%), %.0f s, ~%.0f s left%n",
+            p.name().toLowerCase(Locale.ROOT), done, total, 100.0 * done / total, s, left);
+        err.flush();
+      }
+    }
+
+    void finish() {
+      err.printf(Locale.ROOT, "nnstm: prior compare done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+      err.flush();
+    }
+  }
+}
