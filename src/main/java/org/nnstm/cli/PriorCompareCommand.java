@@ -169,7 +169,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
       progress.finish();
     }
     report(outW, r);
-    write(plan, r, inputIndex);
+    write(out, plan, r, inputIndex);
     return 0;
   }
 
@@ -226,7 +226,9 @@ public final class PriorCompareCommand implements Callable<Integer> {
     outW.flush();
   }
 
-  private void write(PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex) throws IOException {
+  /** Writes js.csv, radial.csv, marginal.csv, prior-compare.hdf5 and the two PNG overlays into {@code out}. */
+  static void write(Path out, PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex)
+      throws IOException {
     StringBuilder js = new StringBuilder("kind,ensemble,networks,js_distance\n");
     Map<String, Object> h5 = new LinkedHashMap<>();
     h5.put("widths", Arrays.stream(plan.widths()).asDoubleStream().toArray());
@@ -262,13 +264,13 @@ public final class PriorCompareCommand implements Callable<Integer> {
       h5.put(c.kind() + "_grid", c.grid());
       h5.put(c.kind() + "_exact", c.exact());
       AtomicFiles.writeString(out.resolve(c.kind() + ".csv"), csv.toString());
-      plot(c);
+      plot(out, c, plan.widths());
     }
     AtomicFiles.writeString(out.resolve("js.csv"), js.toString());
     Hdf5.write(out.resolve("prior-compare.hdf5"), h5);
   }
 
-  private void plot(PriorComparison.Comparison c) {
+  private static void plot(Path out, PriorComparison.Comparison c, int[] widths) {
     List<Series> series = new ArrayList<>();
     series.add(new Series("exact prior", c.grid(), c.exact()));
     PriorComparison.Curve largest = null;
@@ -284,7 +286,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
         + String.format(Locale.ROOT, "%.4f", largest.jsDistance()), c.grid(), largest.density()));
     boolean radial = c.kind().equals("radial");
     Plots.lineChart(out.resolve(c.kind() + ".png"),
-        (radial ? "Radial density of ||h_L||" : "Marginal density of h_L[0]") + ", widths " + widths,
+        (radial ? "Radial density of ||h_L||" : "Marginal density of h_L[0]") + ", widths " + Arrays.toString(widths),
         radial ? "||h_L||" : "h_L[0]", "density", series.toArray(new Series[0]));
   }
 
