@@ -2,6 +2,7 @@ package org.nnstm.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Philox;
@@ -14,10 +15,15 @@ import org.nnstm.tensor.Tensor;
  * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
  *
  * <p>Not thread-safe: one backend serves one thread (the scratch arrays are shared by its ops). The
- * OpenBLAS thread count is process-global; the constructor sets it.
+ * OpenBLAS thread count is process-global; the constructor sets it. Long Gaussian fills (the Philox
+ * generator is compute-bound, ~55 M/s per core) run on the common fork-join pool; their results do not
+ * depend on the split.
  */
 public final class CpuBackend implements Backend {
   static final int CHUNK = 4096;
+  /** Gaussian fills at least this long are split over the common fork-join pool (both cores). */
+  static final long PARALLEL_FILL = 1L << 18;
+  private static final long FILL_TASK = 1L << 16;
 
   private final int blasThreads;
   private final String name;
@@ -410,9 +416,23 @@ public final class CpuBackend implements Backend {
     CpuTensor d = own("fillGaussian: t", t);
     range("fillGaussian: t", d, offset, count);
     FloatBuffer b = d.data();
-    float[] s = s0;
-    for (long done = 0; done < count; done += CHUNK) {
-      int len = (int) Math.min(CHUNK, count - done);
+    if (count >= PARALLEL_FILL) {
+      // counter-based: every element depends only on its index, so splitting the range changes nothing
+      long tasks = (count + FILL_TASK - 1) / FILL_TASK;
+      LongStream.range(0, tasks).parallel().forEach(task -> {
+        long from = task * FILL_TASK;
+        fillRange(b, offset, from, Math.min(count, from + FILL_TASK), std, seed, stream, new float[CHUNK]);
+      });
+      return;
+    }
+    fillRange(b, offset, 0, count, std, seed, stream, s0);
+  }
+
+  /** Gaussians [from, to) of the stream into b[offset + from ..], through the scratch array s. */
+  private static void fillRange(FloatBuffer b, long offset, long from, long to, float std, long seed, long stream,
+                                float[] s) {
+    for (long done = from; done < to; done += CHUNK) {
+      int len = (int) Math.min(CHUNK, to - done);
       Philox.fillGaussian(s, 0, len, std, seed, stream, done);
       b.put((int) (offset + done), s, 0, len);
     }
