@@ -32,6 +32,19 @@ class CpuBackendTest extends BackendContractTest {
   }
 
   @Test
+  void parallelGaussianFillEqualsTheSerialGenerator() {
+    int count = (int) CpuBackend.PARALLEL_FILL + 4099; // above the parallel threshold, ragged tail
+    try (Backend b = Backends.cpu(1); Tensor t = b.zeros(count + 3)) {
+      b.fillGaussian(t, 3, count, 0.7f, 123, 9);
+      float[] got = b.download(t);
+      float[] expected = new float[count];
+      org.nnstm.tensor.Philox.fillGaussian(expected, 0, count, 0.7f, 123, 9, 0);
+      assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 3, count + 3));
+      assertEquals(0f, got[0]);
+    }
+  }
+
+  @Test
   void nameKindAndSelection() {
     try (Backend b = Backends.cpu(1)) {
       assertEquals("cpu", b.kind());
