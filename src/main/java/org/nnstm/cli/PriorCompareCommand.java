@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
+import org.nnstm.experiment.PartStore;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.Hdf5;
@@ -162,14 +163,21 @@ public final class PriorCompareCommand implements Callable<Integer> {
     int perPass = Ensemble.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
+    PartStore parts;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      parts = PartStore.open(out.resolve(PARTS), settings());
+      if (parts.parts() > 0) {
+        err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", parts.parts(), out.resolve(PARTS));
+        err.flush();
+      }
       StepProgress progress = new StepProgress(err);
-      r = PriorComparison.run(backend, plan, trainData, progress);
+      r = PriorComparison.run(backend, plan, trainData, progress, parts);
       progress.finish();
     }
     report(outW, r);
     write(out, plan, r, inputIndex);
+    parts.delete();
     return 0;
   }
 
@@ -177,6 +185,17 @@ public final class PriorCompareCommand implements Callable<Integer> {
                                     int perPass) {
     return new PriorComparison.Plan(w, v, x, networks, seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
         langevinStep);
+  }
+
+  /** Where finished passes wait while the run is incomplete. */
+  static final String PARTS = ".parts";
+
+  /** Everything that determines the numbers: a resumed run must match it. */
+  private String settings() {
+    return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
+        + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
+        widths, varW, input, xNorm, networks, seed, trainEpochs, trainNetworks, trainLimit, lr, batch, langevinBeta,
+        steps, langevinStep);
   }
 
   static int parseInput(String text) {

@@ -23,7 +23,8 @@ import org.nnstm.tensor.Backend;
  * the ensemble (M = 100, 1000, ..., and all). Optionally the first T networks are then trained on MNIST with
  * plain SGD (softmax cross-entropy on h_L, the "annealed" ensemble) and, separately, sampled from the
  * tempered posterior by {@link Langevin} dynamics started from the same prior draw; both are compared with
- * the exact prior the same way.
+ * the exact prior the same way. Every network sees the same mini-batch sequence (seeded by the plan's
+ * seed), so no result depends on how networks are grouped into passes.
  *
  * <p>The radial KDE is scipy's plain Gaussian KDE: near r = 0 it leaks mass below zero (no boundary
  * correction), which the grid normalisation of the JS distance absorbs; the marginal has no boundary.
@@ -96,6 +97,29 @@ public final class PriorComparison {
     void progress(Phase phase, long done, long total);
   }
 
+  /**
+   * Where finished passes are kept so that an interrupted run resumes without redoing them. Keys name the
+   * part and its networks, e.g. {@code prior-0-1500}; a key maps to a rows x cols float matrix.
+   */
+  public interface Store {
+    /** The matrix saved under key, or null when absent (or of another shape). */
+    float[][] load(String key, int rows, int cols);
+
+    /** Saves a matrix under key (atomically: a crash leaves either nothing or the whole matrix). */
+    void save(String key, float[][] value);
+
+    /** Keeps nothing. */
+    Store NONE = new Store() {
+      @Override
+      public float[][] load(String key, int rows, int cols) {
+        return null;
+      }
+
+      @Override
+      public void save(String key, float[][] value) {}
+    };
+  }
+
   /** One density on a grid, with the JS distance to the exact density. */
   public record Curve(String ensemble, int networks, double[] density, double jsDistance) {}
 
@@ -110,11 +134,21 @@ public final class PriorComparison {
 
   /** Runs the plan on {@code backend}; {@code train} may be null when the plan trains nothing. */
   public static Result run(Backend backend, Plan plan, TrainingRun.Data train, Listener listener) {
+    return run(backend, plan, train, listener, Store.NONE);
+  }
+
+  /**
+   * Runs the plan, taking every pass already in {@code store} from there and saving each new one, so a
+   * killed run resumes where it stopped. Results do not depend on the split into passes (network k is
+   * seeded seed + k), so a resumed run gives the same numbers as an uninterrupted one.
+   */
+  public static Result run(Backend backend, Plan plan, TrainingRun.Data train, Listener listener, Store store) {
     boolean annealed = plan.trainNetworks() > 0 && plan.trainEpochs() > 0;
     boolean langevin = plan.trainNetworks() > 0 && plan.langevinBeta() != null;
     if ((annealed || langevin) && train == null) {
       throw new IllegalArgumentException("training data are needed to train or run Langevin");
     }
+    int outputs = plan.widths()[plan.widths().length - 1];
     float[][] prior = new float[plan.networks()][];
     float[][] trained = annealed ? new float[plan.trainNetworks()][] : null;
     float[][] sampled = langevin ? new float[plan.trainNetworks()][] : null;
@@ -122,60 +156,102 @@ public final class PriorComparison {
     EnsembleTrainer.Config sampleConfig = new EnsembleTrainer.Config(1f, 0f, 1);
     for (int from = 0; from < plan.networks(); from += plan.modelsPerPass()) {
       int to = Math.min(plan.networks(), from + plan.modelsPerPass());
-      try (Ensemble net = new Ensemble(backend, plan.spec(), models(plan, from, to));
-           EnsembleTrainer t = new EnsembleTrainer(net, sampleConfig)) {
-        store(outputs(t, plan.input()), prior, from);
+      String key = "prior-" + from + "-" + to;
+      float[][] part = store.load(key, to - from, outputs);
+      if (part == null) {
+        try (Ensemble net = new Ensemble(backend, plan.spec(), models(plan, from, to));
+             EnsembleTrainer t = new EnsembleTrainer(net, sampleConfig)) {
+          part = outputs(t, plan.input());
+        }
+        store.save(key, part);
       }
+      store(part, prior, from);
       listener.progress(Phase.SAMPLE, to, plan.networks());
     }
     for (int from = 0; from < plan.trainNetworks(); from += plan.modelsPerPass()) {
       int to = Math.min(plan.trainNetworks(), from + plan.modelsPerPass());
-      try (Ensemble net = new Ensemble(backend, plan.spec(), models(plan, from, to))) {
-        if (annealed) {
-          try (EnsembleTrainer t = new EnsembleTrainer(net, plan.trainConfig())) {
-            int steps = t.stepsPerEpoch(train.size());
-            for (int e = 1; e <= plan.trainEpochs(); e++) {
-              int[] order = TrainingRun.order(train.size(), true, plan.seed() + from, e);
-              long before = (long) (e - 1) * steps;
-              long total = (long) plan.trainEpochs() * steps;
-              int f = from;
-              int tt = to;
-              t.trainEpoch(train.images(), train.labels(), order, s -> {
-                if (s % 20 == 0 || s == steps) {
-                  listener.progress(Phase.TRAIN, (long) f * total + (tt - f) * (before + s),
-                      (long) plan.trainNetworks() * total);
-                }
-              });
+      String range = from + "-" + to;
+      float[][] doneTrained = annealed ? store.load("trained-" + range, to - from, outputs) : null;
+      float[][] doneAcc = annealed ? store.load("train-accuracy-" + range, to - from, 1) : null;
+      float[][] doneLangevin = langevin ? store.load("langevin-" + range, to - from, outputs) : null;
+      boolean trainHere = annealed && (doneTrained == null || doneAcc == null);
+      boolean langevinHere = langevin && doneLangevin == null;
+      if (trainHere || langevinHere) {
+        try (Ensemble net = new Ensemble(backend, plan.spec(), models(plan, from, to))) {
+          if (trainHere) {
+            double[] acc = trainPass(net, plan, train, from, to, listener);
+            doneTrained = outputsOf(net, plan.input(), sampleConfig);
+            doneAcc = new float[acc.length][];
+            for (int k = 0; k < acc.length; k++) {
+              doneAcc[k] = new float[] {(float) acc[k]};
             }
-            store(outputs(t, plan.input()), trained, from);
-            double[] acc = t.evaluate(train.images(), train.labels(), train.size()).accuracy();
-            System.arraycopy(acc, 0, trainAcc, from, acc.length);
+            store.save("trained-" + range, doneTrained);
+            store.save("train-accuracy-" + range, doneAcc);
+          }
+          if (langevinHere) {
+            net.reinitialize();
+            doneLangevin = langevinPass(net, plan, train, from, to, listener, sampleConfig);
+            store.save("langevin-" + range, doneLangevin);
           }
         }
-        if (langevin) {
-          net.reinitialize();
-          Langevin.Config lc = new Langevin.Config(plan.langevinBeta(), plan.langevinStep(),
-              plan.trainConfig().batchSize(), plan.seed() + from);
-          try (Langevin lv = new Langevin(net, lc);
-               EnsembleTrainer t = new EnsembleTrainer(net, sampleConfig)) {
-            int f = from;
-            int tt = to;
-            long total = plan.langevinSteps();
-            lv.run(train.images(), train.labels(), plan.langevinSteps(), s -> {
-              if (s % 20 == 0 || s == total) {
-                listener.progress(Phase.LANGEVIN, (long) f * total + (long) (tt - f) * s,
-                    (long) plan.trainNetworks() * total);
-              }
-            });
-            store(outputs(t, plan.input()), sampled, from);
-          }
+      }
+      if (annealed) {
+        store(doneTrained, trained, from);
+        for (int k = 0; k < to - from; k++) {
+          trainAcc[from + k] = doneAcc[k][0];
         }
+      }
+      if (langevin) {
+        store(doneLangevin, sampled, from);
       }
     }
     LinearNetworkPrior exact = new LinearNetworkPrior(plan.widths(), plan.varW(), plan.inputNorm());
     Comparison radial = compare("radial", exact, prior, trained, sampled, true);
     Comparison marginal = compare("marginal", exact, prior, trained, sampled, false);
     return new Result(prior, trained, sampled, radial, marginal, trainAcc);
+  }
+
+  /** Trains networks [from, to) (the ensemble net) for the plan's epochs; returns their training accuracy. */
+  private static double[] trainPass(Ensemble net, Plan plan, TrainingRun.Data train, int from, int to,
+                                    Listener listener) {
+    try (EnsembleTrainer t = new EnsembleTrainer(net, plan.trainConfig())) {
+      int steps = t.stepsPerEpoch(train.size());
+      long total = (long) plan.trainEpochs() * steps;
+      for (int e = 1; e <= plan.trainEpochs(); e++) {
+        int[] order = TrainingRun.order(train.size(), true, plan.seed(), e); // one order for all passes
+        long before = (long) (e - 1) * steps;
+        t.trainEpoch(train.images(), train.labels(), order, s -> {
+          if (s % 20 == 0 || s == steps) {
+            listener.progress(Phase.TRAIN, (long) from * total + (to - from) * (before + s),
+                (long) plan.trainNetworks() * total);
+          }
+        });
+      }
+      return t.evaluate(train.images(), train.labels(), train.size()).accuracy();
+    }
+  }
+
+  /** Langevin dynamics of networks [from, to) from their prior draw; returns their outputs. */
+  private static float[][] langevinPass(Ensemble net, Plan plan, TrainingRun.Data train, int from, int to,
+                                        Listener listener, EnsembleTrainer.Config sampleConfig) {
+    Langevin.Config lc = new Langevin.Config(plan.langevinBeta(), plan.langevinStep(),
+        plan.trainConfig().batchSize(), plan.seed());
+    long total = plan.langevinSteps();
+    try (Langevin lv = new Langevin(net, lc)) {
+      lv.run(train.images(), train.labels(), plan.langevinSteps(), s -> {
+        if (s % 20 == 0 || s == total) {
+          listener.progress(Phase.LANGEVIN, (long) from * total + (long) (to - from) * s,
+              (long) plan.trainNetworks() * total);
+        }
+      });
+    }
+    return outputsOf(net, plan.input(), sampleConfig);
+  }
+
+  private static float[][] outputsOf(Ensemble net, float[] x, EnsembleTrainer.Config sampleConfig) {
+    try (EnsembleTrainer t = new EnsembleTrainer(net, sampleConfig)) {
+      return outputs(t, x);
+    }
   }
 
   /** The ensemble sizes compared: 100, 1000, 10000, ... below M, then M itself. */
