@@ -75,38 +75,28 @@ public final class Philox {
     long end = first + count;
     long i = first;
     int o = outOffset;
-    // partial first block
-    while (i < end && (i & 3) != 0) {
-      long b = i >>> 2;
-      block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
-      int lane = (int) (i & 3);
-      int pair = lane & ~1;
-      out[o++] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
-      i++;
-    }
-    // whole blocks: each pair's radius sqrt(-2 ln u1) is computed once for its cosine and sine lanes
-    while (end - i >= 4) {
-      long b = i >>> 2;
-      block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
-      double r0 = radius(x[0]);
-      double v0 = angle(x[1]);
-      double r1 = radius(x[2]);
-      double v1 = angle(x[3]);
-      out[o] = (float) (std * (r0 * cosTwoPi(v0)));
-      out[o + 1] = (float) (std * (r0 * sinTwoPi(v0)));
-      out[o + 2] = (float) (std * (r1 * cosTwoPi(v1)));
-      out[o + 3] = (float) (std * (r1 * sinTwoPi(v1)));
-      o += 4;
-      i += 4;
-    }
-    // partial last block
     while (i < end) {
       long b = i >>> 2;
       block((int) b, (int) (b >>> 32), c2, c3, k0, k1, x);
-      int lane = (int) (i & 3);
-      int pair = lane & ~1;
-      out[o++] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
-      i++;
+      if ((i & 3) == 0 && end - i >= 4) {
+        // a whole block: each pair's radius sqrt(-2 ln u1) serves its cosine and sine lanes
+        double r0 = radius(x[0]);
+        double v0 = angle(x[1]);
+        double r1 = radius(x[2]);
+        double v1 = angle(x[3]);
+        out[o] = (float) (std * (r0 * cosTwoPi(v0)));
+        out[o + 1] = (float) (std * (r0 * sinTwoPi(v0)));
+        out[o + 2] = (float) (std * (r1 * cosTwoPi(v1)));
+        out[o + 3] = (float) (std * (r1 * sinTwoPi(v1)));
+        o += 4;
+        i += 4;
+      } else {
+        // the ragged ends of the range, lane by lane
+        int lane = (int) (i & 3);
+        int pair = lane & ~1;
+        out[o++] = (float) (std * boxMuller(x[pair], x[pair + 1], (lane & 1) != 0));
+        i++;
+      }
     }
   }
 
