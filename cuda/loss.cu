@@ -65,3 +65,41 @@ extern "C" __global__ void softmax_cross_entropy_forward(int batch, int rows, in
     stats[2LL * p + 1] = h;
   }
 }
+
+// Cubic readout and squared error (the regression view of MNIST), forward and backward in one pass.
+// u (batch, rows, cols), g (batch), target (rows, cols) shared by every model:
+//   pred[p,i]  = u + g[p] u^3,   d = pred[p,i] - target[i]      (i = r * cols + c)
+//   gradU[p,i] = gradScale * d * (1 + 3 g[p] u^2)               (gradU may alias u)
+//   stats[p]   = sum_i d^2
+// Launch: one block per model (gridDim.x = batch), blockDim.x = 256; thread t handles i = t, t + 256, ...
+// and keeps its partial sum in double; the block adds the 256 partials in a fixed tree order
+// (deterministic, no atomics).
+#define READOUT_THREADS 256
+
+extern "C" __global__ void cubic_readout_squared_error(int batch, int rows, int cols,
+                                                       const float* u, const float* __restrict__ g,
+                                                       const float* __restrict__ target, float gradScale,
+                                                       float* __restrict__ pred, float* gradU,
+                                                       float* __restrict__ stats) {
+  __shared__ double part[READOUT_THREADS];
+  const int p = blockIdx.x;
+  const long long per = (long long)rows * cols;
+  const float gp = g[p];
+  double sse = 0.0;
+  for (long long i = threadIdx.x; i < per; i += READOUT_THREADS) {
+    const long long at = (long long)p * per + i;
+    const float x = u[at];
+    const float y = x + gp * x * x * x;
+    const float d = y - target[i];
+    sse += (double)d * d;
+    pred[at] = y;
+    gradU[at] = gradScale * d * (1.0f + 3.0f * gp * x * x);
+  }
+  part[threadIdx.x] = sse;
+  __syncthreads();
+  for (int s = READOUT_THREADS / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) part[threadIdx.x] += part[threadIdx.x + s];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) stats[p] = (float)part[0];
+}

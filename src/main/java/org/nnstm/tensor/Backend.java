@@ -110,6 +110,18 @@ public interface Backend extends AutoCloseable {
                            float gradScale, Tensor grad, Tensor stats);
 
   /**
+   * Cubic readout and squared error, forward and backward in one pass, for a batch of models sharing one
+   * target matrix (the regression view of MNIST). With u (batch, rows, cols) the last layer's outputs, g
+   * (batch) one readout coefficient per model and target (rows, cols):
+   * pred[p,r,c] = u + g[p] u^3; d = pred[p,r,c] - target[r,c];
+   * gradU[p,r,c] = gradScale * d * (1 + 3 g[p] u^2) (the chain rule through the readout);
+   * stats[p] = sum_{r,c} d^2 (summed in a fixed order, so deterministic). Modifies pred, gradU and stats
+   * (shape (batch)); gradU may alias u.
+   */
+  void cubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
+                                float gradScale, Tensor pred, Tensor gradU, Tensor stats);
+
+  /**
    * SGD with momentum in PyTorch's semantics (dampening 0, no Nesterov): v[i] = mu * v[i] + g[i];
    * w[i] = w[i] - lr * v[i], for i < n. Modifies w and v.
    */

@@ -281,6 +281,36 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void cubicReadoutSquaredErrorMatchesTwin() {
+    Random rnd = new Random(10);
+    int[][] shapes = {{1, 1, 1}, {1, 3, 10}, {3, 7, 11}, {4, 32, 784}, {2, 5, 5000}};
+    for (int[] s : shapes) {
+      int batch = s[0];
+      int rows = s[1];
+      int cols = s[2];
+      float[] u = gaussian(rnd, batch * rows * cols);
+      float[] g = new float[batch];
+      for (int p = 0; p < batch; p++) {
+        g[p] = p == 0 ? 0f : (float) (0.3 * p);  // g = 0 is the linear readout
+      }
+      float[] target = gaussian(rnd, rows * cols);
+      double[][] ref = ReferenceOps.cubicReadoutSquaredError(batch, rows, cols, u, g, target, 0.125);
+      try (Tensor du = be.upload(u, batch, rows, cols); Tensor dg = be.upload(g, batch);
+           Tensor dt = be.upload(target, rows, cols); Tensor dp = be.upload(nans(u.length), u.length);
+           Tensor dgrad = be.upload(nans(u.length), u.length); Tensor ds = be.upload(nans(batch), batch)) {
+        be.cubicReadoutSquaredError(batch, rows, cols, du, dg, dt, 0.125f, dp, dgrad, ds);
+        String what = "cubicReadoutSquaredError " + Arrays.toString(s);
+        assertClose(what + " pred", ref[0], be.download(dp), FLOAT_ATOL, FLOAT_RTOL);
+        assertClose(what + " gradU", ref[1], be.download(dgrad), FLOAT_ATOL, FLOAT_RTOL);
+        assertClose(what + " stats", ref[2], be.download(ds), FLOAT_SUM_ATOL, FLOAT_SUM_RTOL);
+        // gradU may alias u
+        be.cubicReadoutSquaredError(batch, rows, cols, du, dg, dt, 0.125f, dp, du, ds);
+        assertClose(what + " gradU in place", ref[1], be.download(du), FLOAT_ATOL, FLOAT_RTOL);
+      }
+    }
+  }
+
+  @Test
   void softmaxCrossEntropyMatchesTwin() {
     Random rnd = new Random(9);
     int[][] shapes = {{1, 1, 1}, {1, 1, 10}, {3, 7, 10}, {2, 64, 3}};

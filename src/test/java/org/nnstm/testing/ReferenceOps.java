@@ -135,6 +135,29 @@ public final class ReferenceOps {
     return stats;
   }
 
+  /**
+   * Cubic readout + squared error in double: pred = u + g_p u^3, d = pred - target, gradU = gradScale d
+   * (1 + 3 g_p u^2). Returns {pred, gradU, stats (batch): sum d^2}.
+   */
+  public static double[][] cubicReadoutSquaredError(int batch, int rows, int cols, float[] u, float[] g,
+                                                    float[] target, double gradScale) {
+    int per = rows * cols;
+    double[] pred = new double[batch * per];
+    double[] grad = new double[batch * per];
+    double[] stats = new double[batch];
+    for (int p = 0; p < batch; p++) {
+      for (int i = 0; i < per; i++) {
+        double x = u[p * per + i];
+        double y = x + g[p] * x * x * x;
+        double d = y - target[i];
+        pred[p * per + i] = y;
+        grad[p * per + i] = gradScale * d * (1 + 3 * g[p] * x * x);
+        stats[p] += d * d;
+      }
+    }
+    return new double[][] {pred, grad, stats};
+  }
+
   /** SGD momentum: v = mu v + g; w = w - lr v. Returns {w, v} over the first n elements. */
   public static double[][] sgdMomentum(int n, double lr, double mu, float[] w, float[] g, float[] v) {
     double[] wo = toDouble(w);

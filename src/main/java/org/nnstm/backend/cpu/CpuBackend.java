@@ -391,6 +391,55 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void cubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
+                                       float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
+    checkOpen();
+    positive("cubicReadoutSquaredError: batch", batch);
+    positive("cubicReadoutSquaredError: rows", rows);
+    positive("cubicReadoutSquaredError: cols", cols);
+    CpuTensor tu = own("cubicReadoutSquaredError: u", u);
+    CpuTensor tg = own("cubicReadoutSquaredError: g", g);
+    CpuTensor tt = own("cubicReadoutSquaredError: target", target);
+    CpuTensor tp = own("cubicReadoutSquaredError: pred", pred);
+    CpuTensor td = own("cubicReadoutSquaredError: gradU", gradU);
+    CpuTensor ts = own("cubicReadoutSquaredError: stats", stats);
+    long per = (long) rows * cols;
+    range("cubicReadoutSquaredError: u", tu, 0, per * batch);
+    range("cubicReadoutSquaredError: g", tg, 0, batch);
+    range("cubicReadoutSquaredError: target", tt, 0, per);
+    range("cubicReadoutSquaredError: pred", tp, 0, per * batch);
+    range("cubicReadoutSquaredError: gradU", td, 0, per * batch);
+    range("cubicReadoutSquaredError: stats", ts, 0, batch);
+    FloatBuffer ub = tu.data();
+    FloatBuffer tb = tt.data();
+    FloatBuffer pb = tp.data();
+    FloatBuffer db = td.data();
+    float[] uu = s0;
+    float[] tgt = s1;
+    float[] out = s2;
+    for (int p = 0; p < batch; p++) {
+      float gp = tg.data().get(p);
+      double sse = 0;
+      for (long at = 0; at < per; at += CHUNK) {
+        int len = (int) Math.min(CHUNK, per - at);
+        ub.get((int) (p * per + at), uu, 0, len);
+        tb.get((int) at, tgt, 0, len);
+        for (int i = 0; i < len; i++) {
+          float x = uu[i];
+          float y = x + gp * x * x * x;
+          float d = y - tgt[i];
+          sse += (double) d * d;
+          out[i] = y;
+          uu[i] = gradScale * d * (1f + 3f * gp * x * x);
+        }
+        pb.put((int) (p * per + at), out, 0, len);
+        db.put((int) (p * per + at), uu, 0, len);
+      }
+      ts.data().put(p, (float) sse);
+    }
+  }
+
+  @Override
   public void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
     checkOpen();
     CpuTensor tw = own("sgdMomentum: w", w);

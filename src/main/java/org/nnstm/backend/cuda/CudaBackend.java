@@ -45,6 +45,7 @@ public final class CudaBackend implements Backend {
   private final CUfunction activationBackward;
   private final CUfunction columnSums;
   private final CUfunction softmaxCrossEntropy;
+  private final CUfunction cubicReadoutSquaredError;
   private final CUfunction sgdMomentum;
   private final CUfunction axpy;
   private final CUfunction fill;
@@ -70,6 +71,7 @@ public final class CudaBackend implements Backend {
     activationBackward = activation.function("activation_backward");
     columnSums = reduce.function("column_sums");
     softmaxCrossEntropy = loss.function("softmax_cross_entropy_forward");
+    cubicReadoutSquaredError = loss.function("cubic_readout_squared_error");
     sgdMomentum = optim.function("sgd_momentum");
     axpy = optim.function("axpy");
     fill = optim.function("fill");
@@ -382,6 +384,31 @@ public final class CudaBackend implements Backend {
         Pointer.to(new float[] {gradScale}), Pointer.to(bg.at(0)), Pointer.to(bs.at(0)));
     makeCurrent();
     JCudaDriver.cuLaunchKernel(softmaxCrossEntropy, batch, 1, 1, THREADS, 1, 1, 0, null, params, null);
+  }
+
+  @Override
+  public void cubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
+                                       float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
+    String op = "cubicReadoutSquaredError";
+    DeviceBuffer bu = own(u, op + " u");
+    DeviceBuffer bg = own(g, op + " g");
+    DeviceBuffer bt = own(target, op + " target");
+    DeviceBuffer bp = own(pred, op + " pred");
+    DeviceBuffer bd = own(gradU, op + " gradU");
+    DeviceBuffer bs = own(stats, op + " stats");
+    checkExtents(op, batch, rows, cols);
+    long n = (long) batch * rows * cols;
+    checkRange(op + " u", u, 0, n);
+    checkRange(op + " g", g, 0, batch);
+    checkRange(op + " target", target, 0, (long) rows * cols);
+    checkRange(op + " pred", pred, 0, n);
+    checkRange(op + " gradU", gradU, 0, n);
+    checkRange(op + " stats", stats, 0, batch);
+    Pointer params = Pointer.to(Pointer.to(new int[] {batch}), Pointer.to(new int[] {rows}),
+        Pointer.to(new int[] {cols}), Pointer.to(bu.at(0)), Pointer.to(bg.at(0)), Pointer.to(bt.at(0)),
+        Pointer.to(new float[] {gradScale}), Pointer.to(bp.at(0)), Pointer.to(bd.at(0)), Pointer.to(bs.at(0)));
+    makeCurrent();
+    JCudaDriver.cuLaunchKernel(cubicReadoutSquaredError, batch, 1, 1, THREADS, 1, 1, 0, null, params, null);
   }
 
   @Override
