@@ -19,8 +19,11 @@ import org.nnstm.tensor.Tensor;
  * <p>The trainer owns its activation buffers; the ensemble owns the parameters. Close both.
  */
 public final class EnsembleTrainer implements AutoCloseable {
-  /** Hyperparameters of SGD: learning rate, momentum, mini-batch size. */
-  public record Config(float learningRate, float momentum, int batchSize) {
+  /**
+   * Hyperparameters of SGD: learning rate, momentum, mini-batch size, and an L2 penalty l2 * sum W^2 on the
+   * weights (not the biases; gradient 2 l2 W, added before the momentum like PyTorch's weight decay).
+   */
+  public record Config(float learningRate, float momentum, int batchSize, float l2) {
     public Config {
       if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
         throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
@@ -31,6 +34,14 @@ public final class EnsembleTrainer implements AutoCloseable {
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
       }
+      if (!(l2 >= 0) || Float.isInfinite(l2)) {
+        throw new IllegalArgumentException("L2 penalty must be finite and >= 0, got " + l2);
+      }
+    }
+
+    /** No L2 penalty. */
+    public Config(float learningRate, float momentum, int batchSize) {
+      this(learningRate, momentum, batchSize, 0f);
     }
 
     /** The reference settings: lr 0.005, momentum 0.8, batch 64. */
@@ -39,7 +50,10 @@ public final class EnsembleTrainer implements AutoCloseable {
     }
   }
 
-  /** Per-model mean cross-entropy (nats) and accuracy over a pass. */
+  /**
+   * Per-model mean loss per example (statistics column 0 over the examples; cross-entropy: nats) and
+   * accuracy (column 1; NaN for objectives without one) over a pass.
+   */
   public record Stats(double[] loss, double[] accuracy) {}
 
   private final Backend backend;
@@ -48,8 +62,8 @@ public final class EnsembleTrainer implements AutoCloseable {
   private final Config config;
   private final int models;
   private final int rowsMax;
+  private final Objective objective;
   private final Tensor input;
-  private final Tensor labels;
   private final Tensor[] z;
   private final Tensor[] y;
   private final Tensor gradA;
@@ -57,9 +71,15 @@ public final class EnsembleTrainer implements AutoCloseable {
   private final Tensor stats;
   private final Tensor statsSum;
   private final float[] inputHost;
-  private final float[] labelHost;
 
+  /** Trains on softmax cross-entropy ({@link SoftmaxCrossEntropy}). */
   public EnsembleTrainer(Ensemble net, Config config) {
+    this(net, config, new SoftmaxCrossEntropy(net.backend(), net.size(), config.batchSize(),
+        net.spec().width(net.spec().depth())));
+  }
+
+  /** Trains on the given objective, which the trainer then owns (and closes). */
+  public EnsembleTrainer(Ensemble net, Config config, Objective objective) {
     this.backend = net.backend();
     this.net = net;
     this.spec = net.spec();
@@ -73,35 +93,32 @@ public final class EnsembleTrainer implements AutoCloseable {
     for (int l = 1; l <= depth; l++) {
       maxOut = Math.max(maxOut, spec.width(l));
     }
+    this.objective = objective;
     Tensor in = null;
-    Tensor lab = null;
     Tensor ga = null;
     Tensor gb = null;
     Tensor st = null;
     try {
       in = backend.zeros(rowsMax, spec.width(0));
-      lab = backend.zeros(rowsMax);
       for (int l = 0; l < depth; l++) {
         z[l] = backend.zeros(models, rowsMax, spec.width(l + 1));
         y[l] = backend.zeros(models, rowsMax, spec.width(l + 1));
       }
       ga = backend.zeros(models, rowsMax, Math.max(maxOut, spec.width(0)));
       gb = backend.zeros(models, rowsMax, Math.max(maxOut, spec.width(0)));
-      st = backend.zeros(models, 2);
-      this.statsSum = backend.zeros(models, 2);
+      st = backend.zeros(models, objective.statsColumns());
+      this.statsSum = backend.zeros(models, objective.statsColumns());
     } catch (RuntimeException e) {
-      GaussianLinear.closeAll(in, lab, ga, gb, st);
+      GaussianLinear.closeAll(objective, in, ga, gb, st);
       GaussianLinear.closeAll(z);
       GaussianLinear.closeAll(y);
       throw e;
     }
     this.input = in;
-    this.labels = lab;
     this.gradA = ga;
     this.gradB = gb;
     this.stats = st;
     this.inputHost = new float[rowsMax * spec.width(0)];
-    this.labelHost = new float[rowsMax];
   }
 
   public Config config() {
@@ -252,21 +269,13 @@ public final class EnsembleTrainer implements AutoCloseable {
 
   private void loadBatch(float[] images, int[] labelsIn, int[] order, int from, int rows) {
     int n0 = spec.width(0);
-    int classes = spec.width(spec.depth());
     for (int r = 0; r < rows; r++) {
       int idx = order == null ? from + r : order[from + r];
       System.arraycopy(images, idx * n0, inputHost, r * n0, n0);
-      if (labelsIn != null) {
-        int c = labelsIn[idx];
-        if (c < 0 || c >= classes) {
-          throw new IllegalArgumentException("label " + c + " of example " + idx + " not in [0, " + classes + ")");
-        }
-        labelHost[r] = c;
-      }
     }
     backend.upload(inputHost, 0, input, 0, rows * n0);
     if (labelsIn != null) {
-      backend.upload(labelHost, 0, labels, 0, rows);
+      objective.loadTargets(labelsIn, order, from, rows);
     }
   }
 
@@ -287,7 +296,7 @@ public final class EnsembleTrainer implements AutoCloseable {
 
   private void lossAndGradient(int rows) {
     int last = spec.depth() - 1;
-    backend.softmaxCrossEntropy(models, rows, spec.width(last + 1), y[last], labels, 1f / rows, gradA, stats);
+    objective.lossAndGradient(rows, y[last], gradA, stats);
     backend.axpy(stats.size(), 1f, stats, statsSum);
   }
 
@@ -327,6 +336,9 @@ public final class EnsembleTrainer implements AutoCloseable {
       long prevStride = l == 0 ? 0 : (long) rows * in;
       backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
           mu, layer.weightVelocity, (long) out * in, models);
+      if (config.l2() > 0) {
+        backend.axpy(layer.weight.size(), 2 * config.l2(), layer.weight, layer.weightVelocity);
+      }
       if (spec.biases()) {
         backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
       }
@@ -348,18 +360,19 @@ public final class EnsembleTrainer implements AutoCloseable {
 
   private Stats summarize(int n) {
     float[] s = backend.download(statsSum);
+    int c = objective.statsColumns();
     double[] loss = new double[models];
     double[] acc = new double[models];
     for (int k = 0; k < models; k++) {
-      loss[k] = s[2 * k] / n;
-      acc[k] = s[2 * k + 1] / n;
+      loss[k] = s[c * k] / n;
+      acc[k] = c > 1 ? s[c * k + 1] / n : Double.NaN;
     }
     return new Stats(loss, acc);
   }
 
   @Override
   public void close() {
-    GaussianLinear.closeAll(input, labels, gradA, gradB, stats, statsSum);
+    GaussianLinear.closeAll(objective, input, gradA, gradB, stats, statsSum);
     GaussianLinear.closeAll(z);
     GaussianLinear.closeAll(y);
   }

@@ -38,10 +38,16 @@ public final class Plots {
      * Line chart; {@code logY} puts the y axis on a log10 scale (all y must then be > 0).
      */
     public static void lineChart(Path png, String title, String xLabel, String yLabel, boolean logY, Series... series) {
+        XYChart chart = chart(WIDTH, HEIGHT, title, xLabel, yLabel, logY, series);
+        AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    private static XYChart chart(int width, int height, String title, String xLabel, String yLabel, boolean logY,
+                                 Series... series) {
         if (series.length == 0) {
             throw new IllegalArgumentException("line chart '" + title + "' needs at least one series");
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         Styler st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -62,10 +68,86 @@ public final class Plots {
                     }
                 }
             }
-            var xs = chart.addSeries(s.name(), s.x(), s.y());
+            double[][] xy = forDisplay(s.x(), s.y());
+            var xs = chart.addSeries(s.name(), xy[0], xy[1]);
             xs.setMarker(s.x().length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
-        AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return chart;
+    }
+
+    /** Most points a line series is drawn with (dense grids are thinned for the picture only). */
+    static final int MAX_DRAWN = 2000;
+    /** XChart's test for equally spaced x values (then it puts ticks on data points, at odd values). */
+    private static final double XCHART_SPACING_EPS = 1e-4;
+
+    /**
+     * The points a line series is drawn with: thinned to at most {@value #MAX_DRAWN} (every k-th point and
+     * the last), and, when the x values are equally spaced (XChart then places tick labels on data points, at
+     * values like 0.7586), every other x moved by 0.6 XCHART_SPACING_EPS, far below a pixel, so that XChart
+     * picks round tick values. The data written to files are never altered.
+     */
+    static double[][] forDisplay(double[] x, double[] y) {
+        int n = x.length;
+        int k = Math.max(1, (n + MAX_DRAWN - 1) / MAX_DRAWN);
+        int m = (n - 1) / k + 1 + ((n - 1) % k == 0 ? 0 : 1);
+        double[] dx = new double[m];
+        double[] dy = new double[m];
+        for (int i = 0, j = 0; j < m; j++, i = Math.min(n - 1, i + k)) {
+            dx[j] = x[i];
+            dy[j] = y[i];
+        }
+        if (m > 60) {
+            double step = dx[1] - dx[0];
+            boolean equal = step > 4 * XCHART_SPACING_EPS;
+            for (int j = 1; j < m - 1 && equal; j++) {
+                equal = Math.abs(dx[j + 1] - dx[j] - step) < XCHART_SPACING_EPS;
+            }
+            if (equal) {
+                for (int j = 1; j < m - 1; j += 2) {
+                    dx[j] += 0.6 * XCHART_SPACING_EPS;
+                }
+            }
+        }
+        return new double[][] {dx, dy};
+    }
+
+    /**
+     * A grey-scale image (e.g. an MNIST digit, {@code pixels} row-major {@code side x side} in [0, 1], white
+     * background, ink dark) beside a line chart: the pairing of an input with what a model made of it.
+     */
+    public static void imageBesideChart(Path png, float[] pixels, int side, String caption, String title,
+                                        String xLabel, String yLabel, Series... series) {
+        if (pixels.length != side * side) {
+            throw new IllegalArgumentException("image has " + pixels.length + " pixels, not " + side + " x " + side);
+        }
+        int scale = 8;
+        int left = side * scale + 40;
+        BufferedImage chartImage = BitmapEncoder.getBufferedImage(
+                chart(WIDTH, HEIGHT, title, xLabel, yLabel, false, series));
+        BufferedImage img = new BufferedImage(left + WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        int top = (HEIGHT - side * scale) / 2;
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                float v = Math.max(0f, Math.min(1f, pixels[r * side + c]));
+                int grey = Math.round(255 * (1 - v));
+                g.setColor(new Color(grey, grey, grey));
+                g.fillRect(20 + c * scale, top + r * scale, scale, scale);
+            }
+        }
+        g.setColor(Color.BLACK);
+        g.drawRect(20, top, side * scale, side * scale);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        g.drawString(caption, 20, top + side * scale + 24);
+        g.drawImage(chartImage, left, 0, null);
+        g.dispose();
+        AtomicFiles.writeStream(png, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new java.io.IOException("no PNG writer available");
+            }
+        });
     }
 
     /**

@@ -100,6 +100,26 @@ public final class Philox {
     }
   }
 
+  /**
+   * Uniform numbers from the same counters: {@code out[outOffset + j] = (float) (lo + (hi - lo) u_{first + j})}
+   * with u_i = (x_i + 0.5) 2^-32 in (0, 1), x_i the word {@code i & 3} of the block {@code i >>> 2} of stream
+   * {@code stream} under key {@code seed}. Host-side (initialisers upload the result), deterministic. Modifies
+   * out.
+   */
+  public static void fillUniform(float[] out, int outOffset, int count, double lo, double hi, long seed,
+                                 long stream, long first) {
+    int[] x = new int[4];
+    for (int j = 0; j < count; j++) {
+      long i = first + j;
+      if (j == 0 || (i & 3) == 0) {
+        long b = i >>> 2;
+        block((int) b, (int) (b >>> 32), (int) stream, (int) (stream >>> 32), (int) seed, (int) (seed >>> 32), x);
+      }
+      double u = ((x[(int) (i & 3)] & 0xFFFFFFFFL) + 0.5) * TWO_POW_M32;
+      out[outOffset + j] = (float) (lo + (hi - lo) * u);
+    }
+  }
+
   private static double radius(int xu1) {
     double u1 = ((xu1 & 0xFFFFFFFFL) + 0.5) * TWO_POW_M32;
     return Math.sqrt(-2.0 * log(u1));

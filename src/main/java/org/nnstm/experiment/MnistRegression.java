@@ -1,0 +1,238 @@
+package org.nnstm.experiment;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nnstm.data.BumpTargets;
+import org.nnstm.nn.BumpRegression;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.Initializers;
+import org.nnstm.nn.ModelInit;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.RegressionMetrics;
+import org.nnstm.nn.TrainingRun;
+import org.nnstm.tensor.Backend;
+
+/**
+ * MNIST as regression (the original project's quadratic-loss view): linear layers without biases
+ * 784 -> hidden... -> B, the readout u + g u^3, Gaussian-bump targets ({@link BumpTargets}), loss
+ * MSE (mean over outputs and mini-batch) + l2 sum W^2, plain SGD. Every g of a sweep is one model of one
+ * ensemble, all from the same initial weights. After each epoch both the training and the validation set are
+ * evaluated with the final weights of that epoch ({@link RegressionMetrics}, plus the L2 term).
+ *
+ * <p>Divergence: a model whose data MSE on the training set is not finite, or exceeds {@value #DIVERGED}
+ * (targets are at most ~0.1), is marked diverged at that epoch; its later numbers are NaN and it is reported,
+ * never silently carried.
+ */
+public final class MnistRegression {
+  /** A training MSE above this (or not finite) is a divergence. */
+  public static final double DIVERGED = 1e3;
+
+  /** Initialisation: Gaussian N(0, sigma_l^2 / fan_in) per layer (sigma_l^2 = 0: zero), or Glorot uniform. */
+  public enum Init { GAUSSIAN, GLOROT }
+
+  /** Settings. hidden: widths between the 784 inputs and the B outputs (at least one). */
+  public record Plan(int[] hidden, int bins, double targetStd, double[] g, Init init, double[] varW, float lr,
+                     int batch, float l2, int epochs, long seed) {
+    public Plan {
+      hidden = hidden.clone();
+      g = g.clone();
+      varW = varW.clone();
+      if (hidden.length < 1) {
+        throw new IllegalArgumentException("--widths needs at least one hidden width");
+      }
+      for (int h : hidden) {
+        if (h < 1) {
+          throw new IllegalArgumentException("--widths must be >= 1, got " + Arrays.toString(hidden));
+        }
+      }
+      new BumpTargets(bins, targetStd); // validates bins and std
+      if (g.length < 1) {
+        throw new IllegalArgumentException("--g needs at least one value");
+      }
+      for (double v : g) {
+        if (!Double.isFinite(v)) {
+          throw new IllegalArgumentException("--g values must be finite, got " + Arrays.toString(g));
+        }
+      }
+      int depth = hidden.length + 1;
+      if (varW.length != 1 && varW.length != depth) {
+        throw new IllegalArgumentException("--var-w needs 1 or " + depth + " values (one per layer), got "
+            + Arrays.toString(varW));
+      }
+      for (double v : varW) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+          throw new IllegalArgumentException("--var-w values must be finite and >= 0, got " + Arrays.toString(varW));
+        }
+      }
+      if (epochs < 1) {
+        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+      }
+      new EnsembleTrainer.Config(lr, 0f, batch, l2); // validates lr, batch, l2
+    }
+
+    /** Widths 784, hidden..., B. */
+    public int[] widths() {
+      int[] w = new int[hidden.length + 2];
+      w[0] = 784;
+      System.arraycopy(hidden, 0, w, 1, hidden.length);
+      w[w.length - 1] = bins;
+      return w;
+    }
+
+    /** sigma_l^2 of layer l. */
+    public double varW(int l) {
+      return varW.length == 1 ? varW[0] : varW[l];
+    }
+  }
+
+  /** Metrics of one data set after an epoch, per model (NaN after a model diverged). */
+  public record Metrics(double[] mse, double[] l2, double[] kl, double[] accDecoded, double[] accBin) {}
+
+  /** What an epoch produced. epoch 0 is the initial state. */
+  public record EpochReport(int epoch, Metrics train, Metrics validation, double seconds) {}
+
+  /** Receives progress and epochs. */
+  public interface Listener {
+    default void stepDone(int epoch, int step, int steps) {}
+
+    default void epochDone(EpochReport report) {}
+  }
+
+  /** The history, the epoch at which each model diverged (0 = never), and test predictions. */
+  public record Result(List<EpochReport> history, int[] divergedAt, int[] testIndex, float[][][] testPredictions) {}
+
+  private MnistRegression() {}
+
+  /**
+   * Trains the plan's ensemble (one model per g) and returns its history; predicts the first
+   * {@code testCount} test images at the end (testPredictions[k][i] is model k's prediction of test image i).
+   */
+  public static Result run(Backend backend, Plan plan, TrainingRun.Data train, TrainingRun.Data validation,
+                           TrainingRun.Data test, int testCount, Listener listener) {
+    BumpTargets targets = new BumpTargets(plan.bins(), plan.targetStd());
+    int models = plan.g().length;
+    int depth = plan.hidden().length + 1;
+    double[] init = new double[depth];
+    for (int l = 0; l < depth; l++) {
+      init[l] = plan.varW(l) > 0 ? plan.varW(l) : 1.0; // zero layers are zeroed after the draw
+    }
+    List<ModelInit> inits = new ArrayList<>();
+    for (int k = 0; k < models; k++) {
+      inits.add(ModelInit.perLayer(init, plan.seed())); // the same initial weights for every g
+    }
+    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(plan.lr(), 0f, plan.batch(), plan.l2());
+    int[] divergedAt = new int[models];
+    List<EpochReport> history = new ArrayList<>();
+    try (Ensemble net = new Ensemble(backend, NetworkSpec.linear(plan.widths()), inits)) {
+      if (plan.init() == Init.GLOROT) {
+        Initializers.glorotUniform(net);
+      } else {
+        for (int l = 0; l < depth; l++) {
+          if (plan.varW(l) == 0) {
+            Initializers.zeroLayer(net, l);
+          }
+        }
+      }
+      BumpRegression objective = new BumpRegression(backend, targets, plan.g(), plan.batch());
+      try (EnsembleTrainer trainer = new EnsembleTrainer(net, cfg, objective)) {
+        history.add(new EpochReport(0, evaluate(net, trainer, objective, train, plan, divergedAt),
+            evaluate(net, trainer, objective, validation, plan, divergedAt), 0.0));
+        listener.epochDone(history.get(0));
+        for (int e = 1; e <= plan.epochs(); e++) {
+          long t0 = System.nanoTime();
+          int[] order = TrainingRun.order(train.size(), true, plan.seed(), e);
+          int epoch = e;
+          int steps = trainer.stepsPerEpoch(train.size());
+          trainer.trainEpoch(train.images(), train.labels(), order, s -> listener.stepDone(epoch, s, steps));
+          Metrics tm = evaluate(net, trainer, objective, train, plan, divergedAt);
+          for (int k = 0; k < models; k++) {
+            if (divergedAt[k] == 0 && !(tm.mse()[k] <= DIVERGED)) {
+              divergedAt[k] = e;
+            }
+          }
+          mask(tm, divergedAt);
+          Metrics vm = evaluate(net, trainer, objective, validation, plan, divergedAt);
+          EpochReport r = new EpochReport(e, tm, vm, (System.nanoTime() - t0) / 1e9);
+          history.add(r);
+          listener.epochDone(r);
+          if (Arrays.stream(divergedAt).allMatch(d -> d > 0)) {
+            break; // nothing left to train
+          }
+        }
+        int n = Math.min(testCount, test.size());
+        int[] testIndex = new int[n];
+        float[][][] preds = new float[models][n][];
+        for (int i = 0; i < n; i++) {
+          testIndex[i] = i;
+          float[][] p = predict(trainer, objective, test, i, models);
+          for (int k = 0; k < models; k++) {
+            preds[k][i] = p[k];
+          }
+        }
+        return new Result(history, divergedAt, testIndex, preds);
+      }
+    }
+  }
+
+  /** Model k's prediction (length B) of example i of data, for every model. */
+  static float[][] predict(EnsembleTrainer trainer, BumpRegression objective, TrainingRun.Data data, int i,
+                           int models) {
+    int px = data.images().length / data.size();
+    float[] image = Arrays.copyOfRange(data.images(), i * px, (i + 1) * px);
+    objective.collect(false);
+    trainer.evaluate(image, new int[] {data.labels()[i]}, 1);
+    float[][] out = new float[models][];
+    for (int k = 0; k < models; k++) {
+      out[k] = objective.lastPredictions(k, 1);
+    }
+    return out;
+  }
+
+  private static Metrics evaluate(Ensemble net, EnsembleTrainer trainer, BumpRegression objective,
+                                  TrainingRun.Data data, Plan plan, int[] divergedAt) {
+    objective.collect(true);
+    trainer.evaluate(data.images(), data.labels(), data.size());
+    RegressionMetrics[] m = objective.metrics();
+    objective.collect(false);
+    int models = m.length;
+    double[] l2 = l2Terms(net, plan.l2());
+    Metrics out = new Metrics(new double[models], l2, new double[models], new double[models], new double[models]);
+    for (int k = 0; k < models; k++) {
+      out.mse()[k] = m[k].mse();
+      out.kl()[k] = m[k].kl();
+      out.accDecoded()[k] = m[k].decodedAccuracy();
+      out.accBin()[k] = m[k].binAccuracy();
+    }
+    mask(out, divergedAt);
+    return out;
+  }
+
+  /** l2 * sum over layers of sum W^2, per model (host-side, from the downloaded weights). */
+  static double[] l2Terms(Ensemble net, double l2) {
+    double[] out = new double[net.size()];
+    for (int k = 0; k < net.size(); k++) {
+      double s = 0;
+      for (int l = 0; l < net.spec().depth(); l++) {
+        for (float w : net.weights(k, l)) {
+          s += (double) w * w;
+        }
+      }
+      out[k] = l2 * s;
+    }
+    return out;
+  }
+
+  private static void mask(Metrics m, int[] divergedAt) {
+    for (int k = 0; k < divergedAt.length; k++) {
+      if (divergedAt[k] > 0) {
+        m.mse()[k] = Double.NaN;
+        m.l2()[k] = Double.NaN;
+        m.kl()[k] = Double.NaN;
+        m.accDecoded()[k] = Double.NaN;
+        m.accBin()[k] = Double.NaN;
+      }
+    }
+  }
+}

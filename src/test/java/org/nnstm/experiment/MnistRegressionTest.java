@@ -1,0 +1,88 @@
+package org.nnstm.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nnstm.nn.TrainingRun;
+import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.Backends;
+
+class MnistRegressionTest {
+  /** Synthetic 784-pixel images: class c brightens pixel block c. */
+  private static TrainingRun.Data data(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    float[] images = new float[n * 784];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = rng.nextInt(10);
+      for (int j = 0; j < 784; j++) {
+        images[i * 784 + j] = (float) (0.1 * rng.nextDouble() + (j / 78 == labels[i] ? 0.9 : 0.0));
+      }
+    }
+    return new TrainingRun.Data(images, labels);
+  }
+
+  private static MnistRegression.Plan plan(double[] g, double readoutVar, float lr, int epochs) {
+    return new MnistRegression.Plan(new int[] {32}, 40, 0.3, g, MnistRegression.Init.GAUSSIAN,
+        new double[] {8, readoutVar}, lr, 16, 1e-4f, epochs, 0);
+  }
+
+  @Test
+  void predictionsArePairedWithTheTestImages() {
+    TrainingRun.Data train = data(400, 1);
+    TrainingRun.Data val = data(100, 2);
+    TrainingRun.Data test = data(3, 3);
+    // test image 1 is all zeros: a bias-free network predicts exactly 0 for it, and only for it
+    java.util.Arrays.fill(test.images(), 784, 2 * 784, 0f);
+    try (Backend backend = Backends.cpu(1)) {
+      MnistRegression.Result r = MnistRegression.run(backend, plan(new double[] {0.2, 0.0}, 0, 0.5f, 2), train, val,
+          test, 3, new MnistRegression.Listener() { });
+      assertArrayEquals(new int[] {0, 1, 2}, r.testIndex());
+      for (int k = 0; k < 2; k++) {
+        assertArrayEquals(new float[40], r.testPredictions()[k][1], "model " + k + ": the zero test image");
+        double norm = 0;
+        for (float v : r.testPredictions()[k][0]) {
+          norm += Math.abs(v);
+        }
+        assertTrue(norm > 0, "model " + k + ": a real test image has a real prediction");
+      }
+      assertEquals(3, r.history().size());
+      double acc = r.history().get(2).validation().accDecoded()[0];
+      assertTrue(acc > 0.9, "separable synthetic classes are learnt: decoded accuracy " + acc);
+      assertEquals(0, r.divergedAt()[0]);
+    }
+  }
+
+  @Test
+  void divergenceIsReportedPerModelAndTheOthersGoOn() {
+    TrainingRun.Data train = data(200, 4);
+    TrainingRun.Data val = data(50, 5);
+    try (Backend backend = Backends.cpu(1)) {
+      MnistRegression.Result r = MnistRegression.run(backend, plan(new double[] {0.0, 1e4}, 1.0, 0.05f, 2), train,
+          val, val, 1, new MnistRegression.Listener() { });
+      assertEquals(0, r.divergedAt()[0], "g = 0 trains");
+      assertEquals(1, r.divergedAt()[1], "g = 1e4 diverges in the first epoch");
+      MnistRegression.Metrics last = r.history().get(r.history().size() - 1).validation();
+      assertTrue(Double.isNaN(last.mse()[1]) && Double.isNaN(last.accDecoded()[1]), "diverged: NaN, not numbers");
+      assertTrue(Double.isFinite(last.mse()[0]));
+    }
+  }
+
+  @Test
+  void badPlansAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new MnistRegression.Plan(new int[] {32}, 9, 0.1,
+        new double[] {0.2}, MnistRegression.Init.GAUSSIAN, new double[] {1}, 0.01f, 32, 1e-4f, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MnistRegression.Plan(new int[] {32}, 784, 0,
+        new double[] {0.2}, MnistRegression.Init.GAUSSIAN, new double[] {1}, 0.01f, 32, 1e-4f, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MnistRegression.Plan(new int[] {32}, 784, 0.1,
+        new double[] {Double.NaN}, MnistRegression.Init.GAUSSIAN, new double[] {1}, 0.01f, 32, 1e-4f, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MnistRegression.Plan(new int[] {32}, 784, 0.1,
+        new double[] {0.2}, MnistRegression.Init.GAUSSIAN, new double[] {1, 2, 3}, 0.01f, 32, 1e-4f, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MnistRegression.Plan(new int[] {32}, 784, 0.1,
+        new double[] {0.2}, MnistRegression.Init.GAUSSIAN, new double[] {1}, 0.01f, 32, -1f, 1, 0));
+  }
+}
