@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.nnstm.experiment.MnistRegression;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
@@ -118,6 +119,25 @@ class CudaEndToEndTest {
     assertEquals(a.size(), g.size());
     for (int i = 0; i < a.size(); i++) {
       assertEquals(a.get(i).jsDistance(), g.get(i).jsDistance(), 1e-3, a.get(i).ensemble() + " JS");
+    }
+  }
+
+  @Test
+  void bumpRegressionTrainsTheSameOnBothBackends() {
+    TrainingRun.Data d = data(320, 784, 10, 9);
+    MnistRegression.Plan plan = new MnistRegression.Plan(new int[] {64}, 100, 0.2, new double[] {0.0, 0.5},
+        MnistRegression.Init.GAUSSIAN, new double[] {8, 0}, 0.05f, 32, 1e-4f, 2, 3);
+    List<MnistRegression.Result> r = new ArrayList<>();
+    for (Backend be : new Backend[] {cpu, gpu}) {
+      r.add(MnistRegression.run(be, plan, d, d, d, 2, new MnistRegression.Listener() { }));
+    }
+    MnistRegression.Metrics a = r.get(0).history().get(2).validation();
+    MnistRegression.Metrics g = r.get(1).history().get(2).validation();
+    Tolerance.assertClose("val MSE", a.mse(), toFloat(g.mse()), 1e-9, RTOL);
+    Tolerance.assertClose("val L2", a.l2(), toFloat(g.l2()), 1e-9, RTOL);
+    for (int k = 0; k < 2; k++) {
+      Tolerance.assertClose("test prediction, model " + k, toDouble(r.get(0).testPredictions()[k][0]),
+          r.get(1).testPredictions()[k][0], 1e-6, RTOL);
     }
   }
 
