@@ -33,6 +33,11 @@ public final class KdeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print {\"density\": [...]} instead of one density per line")
   boolean json;
 
+  @Option(names = "--backend", defaultValue = "exact", paramLabel = "exact|cpu|cuda|auto",
+      description = "exact (default): double precision on the CPU, 1e-12 of scipy; cpu|cuda|auto: the backend's "
+          + "kernel-sum op on float32 whitened data (a CUDA kernel on a GPU), ~1e-5 relative")
+  String backend;
+
   @Override
   public Integer call() {
     GaussianKde.Bandwidth bw = GaussianKde.Bandwidth.parse(bandwidth);
@@ -50,7 +55,27 @@ public final class KdeCommand implements Callable<Integer> {
             String.format("%s has %d weights but %s has %d samples", weights, w.length, samples, s.length));
       }
     }
-    double[] density = new GaussianKde(s, bw, w).pdf(p);
+    String be = backend.toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("exact", "cpu", "cuda", "auto").contains(be)) {
+      throw new IllegalArgumentException("unknown --backend '" + backend + "': use exact, cpu, cuda or auto");
+    }
+    GaussianKde kde = new GaussianKde(s, bw, w);
+    double[] density;
+    if (be.equals("exact")) {
+      density = kde.pdf(p);
+    } else {
+      PrintWriter err = spec.commandLine().getErr();
+      try (org.nnstm.tensor.Backend b = org.nnstm.tensor.Backends.open(be, 1, line -> {
+        err.println("nnstm: " + line);
+        err.flush();
+      })) {
+        double[] log = kde.logpdf(b, p);
+        density = new double[log.length];
+        for (int j = 0; j < log.length; j++) {
+          density[j] = Math.exp(log[j]);
+        }
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       StringBuilder sb = new StringBuilder("{\"density\": [");

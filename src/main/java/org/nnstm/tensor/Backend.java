@@ -127,6 +127,17 @@ public interface Backend extends AutoCloseable {
    */
   void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v);
 
+  // ---------------------------------------------------------------- density estimation
+
+  /**
+   * Gaussian kernel sums in log space, the inner loop of a KDE on whitened data: for j < m,
+   * out[j] = ln sum_{i<n} exp(logWeights[i] - |samples_i - points_j|^2 / 2), with samples (n, d), points
+   * (m, d) row-major and logWeights (n) (ln w_i; -ln n for a uniform KDE). Evaluated in double with the
+   * largest exponent factored out (log-sum-exp), so a point far from every sample gives a finite, very
+   * negative value instead of -infinity (as long as |z - y|^2 / 2 fits a double). Modifies out.
+   */
+  void gaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points, Tensor out);
+
   // ---------------------------------------------------------------- random numbers
 
   /**

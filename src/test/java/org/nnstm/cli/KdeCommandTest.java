@@ -76,6 +76,23 @@ class KdeCommandTest {
   }
 
   @Test
+  void backendPathAgreesToFloatPrecision() throws IOException {
+    Path s = write("s.csv", "x,y\n0,0\n1,0.5\n-1,2\n0.3,-1\n2,1\n");
+    Path p = write("p.csv", "0,0\n1,1\n5,-3\n");
+    double[][] samples = {{0, 0}, {1, 0.5}, {-1, 2}, {0.3, -1}, {2, 1}};
+    double[][] pts = {{0, 0}, {1, 1}, {5, -3}};
+    double[] expected = new GaussianKde(samples).pdf(pts);
+    String text = run(new KdeCommand(), "--samples", s.toString(), "--points", p.toString(), "--backend", "cpu");
+    String[] lines = text.trim().split("\\R");
+    double[] got = new double[3];
+    for (int j = 0; j < 3; j++) {
+      got[j] = Double.parseDouble(lines[j]);
+    }
+    assertClose("cli pdf on the cpu backend", expected, got, 1e-9, 1e-4);
+    runFailing(new KdeCommand(), "--samples", s.toString(), "--points", p.toString(), "--backend", "tpu");
+  }
+
+  @Test
   void weightsAndFactor() throws IOException {
     Path s = write("s.csv", "0.5\n1.5\n-0.25\n");
     Path w = write("w.csv", "1\n2\n3\n");

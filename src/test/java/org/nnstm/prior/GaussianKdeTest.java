@@ -195,4 +195,38 @@ class GaussianKdeTest {
     assertThrows(IllegalArgumentException.class, () -> GaussianKde.Bandwidth.parse("-1"));
     assertThrows(IllegalArgumentException.class, () -> GaussianKde.Bandwidth.factor(0));
   }
+
+  @Test
+  void backendEvaluationMatchesTheDoublePathToFloatPrecision() {
+    Random rnd = new Random(31);
+    try (org.nnstm.tensor.Backend cpu = org.nnstm.tensor.Backends.cpu(1)) {
+      for (int d = 1; d <= 2; d++) {
+        double[][] x = new double[800][d];
+        double[] w = new double[800];
+        for (int i = 0; i < 800; i++) {
+          for (int k = 0; k < d; k++) {
+            x[i][k] = rnd.nextGaussian() + (k > 0 ? 0.5 * x[i][0] : 0);
+          }
+          w[i] = 0.5 + rnd.nextDouble();
+        }
+        double[][] y = new double[150][d];
+        for (int j = 0; j < 150; j++) {
+          for (int k = 0; k < d; k++) {
+            y[j][k] = 4 * rnd.nextGaussian();
+          }
+        }
+        for (double[] weights : new double[][] {null, w}) {
+          GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.scott(), weights);
+          double[] exact = kde.logpdf(y);
+          double[] got = kde.logpdf(cpu, y);
+          float[] gotF = new float[got.length];
+          for (int j = 0; j < got.length; j++) {
+            gotF[j] = (float) got[j];
+          }
+          // float32 whitened coordinates: ~1e-6 relative per coordinate, amplified by |z - y| in the exponent
+          assertClose("backend log density, d = " + d + (weights == null ? "" : ", weighted"), exact, gotF, 1e-4, 1e-5);
+        }
+      }
+    }
+  }
 }

@@ -311,6 +311,37 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void gaussianKernelLogSumsMatchesTwin() {
+    Random rnd = new Random(12);
+    // n, m, d: single sample and point, odd sizes, several tiles and chunks, d = 1, 2, 3, 7
+    int[][] shapes = {{1, 1, 1}, {5, 3, 2}, {37, 11, 3}, {700, 129, 1}, {1500, 300, 2}, {260, 17, 7}};
+    for (int[] s : shapes) {
+      int n = s[0];
+      int m = s[1];
+      int d = s[2];
+      float[] z = gaussian(rnd, n * d);
+      float[] y = gaussian(rnd, m * d);
+      for (int k = 0; k < d; k++) {
+        y[k] = 60f; // point 0 is far from every sample: the log-sum-exp must keep it finite
+      }
+      float[] lw = new float[n];
+      for (int i = 0; i < n; i++) {
+        lw[i] = (float) (-Math.log(n) + 0.5 * rnd.nextGaussian()); // non-uniform weights
+      }
+      double[] ref = ReferenceOps.gaussianKernelLogSums(n, m, d, z, lw, y);
+      try (Tensor dz = be.upload(z, n, d); Tensor dw = be.upload(lw, n); Tensor dy = be.upload(y, m, d);
+           Tensor out = be.upload(nans(m), m)) {
+        be.gaussianKernelLogSums(n, m, d, dz, dw, dy, out);
+        float[] got = be.download(out);
+        assertTrue(Float.isFinite(got[0]) && got[0] < -1000, "far point: finite and very negative, got " + got[0]);
+        // the result is a log of a double sum rounded to float: absolute 1e-6 plus float rounding of values
+        // up to |ln sum| ~ 1e4 (the far point)
+        assertClose("gaussianKernelLogSums " + Arrays.toString(s), ref, got, FLOAT_SUM_ATOL, FLOAT_RTOL);
+      }
+    }
+  }
+
+  @Test
   void softmaxCrossEntropyMatchesTwin() {
     Random rnd = new Random(9);
     int[][] shapes = {{1, 1, 1}, {1, 1, 10}, {3, 7, 10}, {2, 64, 3}};

@@ -158,6 +158,30 @@ public final class ReferenceOps {
     return new double[][] {pred, grad, stats};
   }
 
+  /** ln sum_i exp(lw_i - |z_i - y_j|^2 / 2) per point, by the textbook two-pass log-sum-exp in double. */
+  public static double[] gaussianKernelLogSums(int n, int m, int d, float[] z, float[] lw, float[] y) {
+    double[] out = new double[m];
+    for (int j = 0; j < m; j++) {
+      double[] e = new double[n];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double r2 = 0;
+        for (int k = 0; k < d; k++) {
+          double diff = (double) z[i * d + k] - y[j * d + k];
+          r2 += diff * diff;
+        }
+        e[i] = lw[i] - r2 / 2;
+        max = Math.max(max, e[i]);
+      }
+      double s = 0;
+      for (double v : e) {
+        s += Math.exp(v - max);
+      }
+      out[j] = max + Math.log(s);
+    }
+    return out;
+  }
+
   /** SGD momentum: v = mu v + g; w = w - lr v. Returns {w, v} over the first n elements. */
   public static double[][] sgdMomentum(int n, double lr, double mu, float[] w, float[] g, float[] v) {
     double[] wo = toDouble(w);

@@ -440,6 +440,48 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void gaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
+                                    Tensor out) {
+    checkOpen();
+    String op = "gaussianKernelLogSums";
+    positive(op + ": n", n);
+    positive(op + ": m", m);
+    positive(op + ": d", d);
+    CpuTensor ts = own(op + ": samples", samples);
+    CpuTensor tw = own(op + ": logWeights", logWeights);
+    CpuTensor tp = own(op + ": points", points);
+    CpuTensor to = own(op + ": out", out);
+    range(op + ": samples", ts, 0, (long) n * d);
+    range(op + ": logWeights", tw, 0, n);
+    range(op + ": points", tp, 0, (long) m * d);
+    range(op + ": out", to, 0, m);
+    float[] z = new float[n * d];
+    float[] lw = new float[n];
+    float[] y = new float[m * d];
+    ts.data().get(0, z, 0, z.length);
+    tw.data().get(0, lw, 0, n);
+    tp.data().get(0, y, 0, y.length);
+    double[] e = new double[n];
+    for (int j = 0; j < m; j++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double r2 = 0;
+        for (int k = 0; k < d; k++) {
+          double diff = (double) z[i * d + k] - y[j * d + k];
+          r2 += diff * diff;
+        }
+        e[i] = lw[i] - 0.5 * r2;
+        max = Math.max(max, e[i]);
+      }
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += Math.exp(e[i] - max);
+      }
+      to.data().put(j, (float) (max + Math.log(sum)));
+    }
+  }
+
+  @Override
   public void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
     checkOpen();
     CpuTensor tw = own("sgdMomentum: w", w);

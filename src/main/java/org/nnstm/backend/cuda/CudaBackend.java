@@ -46,6 +46,8 @@ public final class CudaBackend implements Backend {
   private final CUfunction columnSums;
   private final CUfunction softmaxCrossEntropy;
   private final CUfunction cubicReadoutSquaredError;
+  private final CUfunction kdePartial;
+  private final CUfunction kdeCombine;
   private final CUfunction sgdMomentum;
   private final CUfunction axpy;
   private final CUfunction fill;
@@ -65,6 +67,7 @@ public final class CudaBackend implements Backend {
     PtxModule loss = load("loss");
     PtxModule optim = load("optim");
     PtxModule rng = load("rng");
+    PtxModule kde = load("kde");
     sgemmLarge = gemm.function("sgemm_128x128");
     sgemmSmall = gemm.function("sgemm_64x64");
     biasActivationForward = activation.function("bias_activation_forward");
@@ -76,6 +79,8 @@ public final class CudaBackend implements Backend {
     axpy = optim.function("axpy");
     fill = optim.function("fill");
     fillGaussian = rng.function("fill_gaussian");
+    kdePartial = kde.function("kde_partial");
+    kdeCombine = kde.function("kde_combine");
   }
 
   private PtxModule load(String name) {
@@ -409,6 +414,44 @@ public final class CudaBackend implements Backend {
         Pointer.to(new float[] {gradScale}), Pointer.to(bp.at(0)), Pointer.to(bd.at(0)), Pointer.to(bs.at(0)));
     makeCurrent();
     JCudaDriver.cuLaunchKernel(cubicReadoutSquaredError, batch, 1, 1, THREADS, 1, 1, 0, null, params, null);
+  }
+
+  /** Threads (points) per block of the KDE kernels; shared memory per block for the sample tiles. */
+  private static final int KDE_THREADS = 128;
+  private static final int KDE_SHARED_BYTES = 32 * 1024;
+
+  @Override
+  public void gaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
+                                    Tensor out) {
+    String op = "gaussianKernelLogSums";
+    DeviceBuffer bz = own(samples, op + " samples");
+    DeviceBuffer bw = own(logWeights, op + " logWeights");
+    DeviceBuffer by = own(points, op + " points");
+    DeviceBuffer bo = own(out, op + " out");
+    checkExtents(op, n, m, d);
+    checkRange(op + " samples", samples, 0, (long) n * d);
+    checkRange(op + " logWeights", logWeights, 0, n);
+    checkRange(op + " points", points, 0, (long) m * d);
+    checkRange(op + " out", out, 0, m);
+    int tile = Math.max(1, Math.min(256, KDE_SHARED_BYTES / (4 * (d + 1))));
+    int pointBlocks = ceilDiv(m, KDE_THREADS);
+    // enough blocks to fill the GPU (8 per multiprocessor), but at least a tile of samples per chunk
+    int chunks = Math.max(1, Math.min(Math.min(ceilDiv(n, tile), 65535),
+        ceilDiv(8 * multiprocessors, pointBlocks)));
+    int per = ceilDiv(n, chunks);
+    int shared = tile * (d + 1) * 4;
+    try (Tensor part = zeros(2 * chunks, m)) {
+      DeviceBuffer bp = own(part, op + " partials");
+      Pointer p1 = Pointer.to(Pointer.to(new int[] {n}), Pointer.to(new int[] {m}), Pointer.to(new int[] {d}),
+          Pointer.to(new int[] {tile}), Pointer.to(new int[] {per}), Pointer.to(bz.at(0)), Pointer.to(bw.at(0)),
+          Pointer.to(by.at(0)), Pointer.to(bp.at(0)));
+      makeCurrent();
+      JCudaDriver.cuLaunchKernel(kdePartial, pointBlocks, chunks, 1, KDE_THREADS, 1, 1, shared, null, p1, null);
+      Pointer p2 = Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {chunks}), Pointer.to(bp.at(0)),
+          Pointer.to(bo.at(0)));
+      JCudaDriver.cuLaunchKernel(kdeCombine, pointBlocks, 1, 1, KDE_THREADS, 1, 1, 0, null, p2, null);
+      JCudaDriver.cuCtxSynchronize(); // the partials are freed on return
+    }
   }
 
   @Override

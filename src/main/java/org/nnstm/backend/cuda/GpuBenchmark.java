@@ -14,7 +14,8 @@ import org.nnstm.tensor.Tensor;
  * 64 x 784 x 784 for K = 1 and K = 41 models, fused bias+tanh GB/s, and milliseconds per training step
  * of K reference networks through the real trainer ({@link StepBenchmark}: wide layout of depth L,
  * tanh after every layer, softmax cross-entropy, SGD lr 0.005 momentum 0.8, batch 64), with the step's
- * GEMMs alone beside it. tools/torch_step.py runs the same step in PyTorch.
+ * GEMMs alone beside it, and the KDE op's throughput in kernel pairs per second (10^5 samples x 10^4 points,
+ * d = 1 and 2). tools/torch_step.py runs the same step in PyTorch.
  *
  * <p>Usage: {@code java -cp nnstm.jar org.nnstm.backend.cuda.GpuBenchmark [--quick]}; exits with status 2
  * and a one-line message when no CUDA device is usable.
@@ -44,6 +45,8 @@ public final class GpuBenchmark {
       gemmRow(be, "SGEMM 64x784x784 NT, K=41", false, true, 64, 784, 784, 41, true, 100, peak);
       gemmRow(be, "SGEMM 784x784x64 TN (dW), K=41", true, false, 784, 784, 64, 41, false, 100, peak);
       biasTanhRow(be);
+      kdeRow(be, 100_000, 10_000, 1, quick ? 2 : 5);
+      kdeRow(be, 100_000, 10_000, 2, quick ? 2 : 5);
       for (int depth : new int[] {10, 30}) {
         for (int models : new int[] {1, 41}) {
           StepBenchmark.Result r = StepBenchmark.run(be, NetworkSpec.tanh(Layouts.wide(depth)), models, 64,
@@ -77,6 +80,25 @@ public final class GpuBenchmark {
       double flops = 2.0 * m * n * k * batch / s;
       System.out.printf(Locale.ROOT, "| %s | %.0f GFLOP/s (%.3f ms) | %.1f%% |%n", label, flops / 1e9, s * 1e3,
           100 * flops / peak);
+    }
+  }
+
+  /** Gaussian kernel log-sums (the KDE op) for n samples x m points in d dimensions: pairs per second. */
+  private static void kdeRow(CudaBackend be, int n, int m, int d, int reps) {
+    try (Tensor z = be.zeros(n, d); Tensor lw = be.zeros(n); Tensor y = be.zeros(m, d); Tensor out = be.zeros(m)) {
+      be.fillGaussian(z, 0, z.size(), 1f, 3, 0);
+      be.fillGaussian(y, 0, y.size(), 1f, 3, 1);
+      be.fill(lw, 0, n, (float) -Math.log(n));
+      be.gaussianKernelLogSums(n, m, d, z, lw, y, out);
+      be.synchronize();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) {
+        be.gaussianKernelLogSums(n, m, d, z, lw, y, out);
+      }
+      be.synchronize();
+      double s = (System.nanoTime() - t0) * 1e-9 / reps;
+      System.out.printf(Locale.ROOT, "| KDE kernel log-sums %d samples x %d points, d=%d | %.3g pairs/s (%.2f ms) | |%n",
+          n, m, d, (double) n * m / s, s * 1e3);
     }
   }
 
