@@ -36,6 +36,14 @@ import java.util.stream.IntStream;
  * Otherwise the block is summed directly. Blocks are visited whenever they overlap the window (extra exact
  * terms only help).
  *
+ * <p>2-D cell grid (d >= 2). The samples are also sorted into square cells of side {@value #CELL} over their
+ * first two whitened coordinates; a point's window is then the disk (z_1 - y_1)^2 + (z_2 - y_2)^2 <= R instead of
+ * the strip |z_1 - y_1| <= sqrt(R) (same bound, about 4x fewer pairs for points inside the data), visited as one
+ * contiguous run of cells per cell row, and the reference sample comes from the nearest non-empty ring of
+ * cells. When far outliers would make the grid larger than {@value #MAX_CELLS_PER_SAMPLE} cells per sample, the
+ * strip is used. A 2-D Taylor or Hermite expansion per cell does not pay at 1e-14: it needs ~P^2 = 144-576
+ * terms per cell against the few hundred samples a cell holds (benchmarks/RESULTS.md).
+ *
  * <p>Determinism: points are split into fixed chunks over the common fork-join pool; each point's sum is
  * computed by a single thread in ascending sample order, so results are independent of the thread count.
  */
@@ -47,6 +55,10 @@ final class KernelSums {
   static final double BLOCK_WIDTH = 0.25;
   static final int TERMS = 24;
   static final int MIN_EXPANDED = 48;
+  /** Cell side of the 2-D grid, whitened units (one kernel width). */
+  static final double CELL = 1.0;
+  /** Most cells the grid may have, per sample (beyond this, outliers would make it mostly empty). */
+  static final int MAX_CELLS_PER_SAMPLE = 4;
 
   private final int n;
   private final int d;
@@ -65,6 +77,19 @@ final class KernelSums {
   private double[] blockCentre;
   private double[] blockHalfWidth;
   private double[] moments;
+  /**
+   * d >= 2: samples also sorted into square cells of side {@value #CELL} over the first two whitened coordinates
+   * (cell (cx, cy) holds cellZ/cellW entries cellStart[cx * ny + cy] .. cellStart[cx * ny + cy + 1]), or null
+   * when the grid would be too large (far outliers); then the first-coordinate strip is used.
+   */
+  private int[] cellStart;
+  private double[] cellZ;
+  private double[] cellW;
+  private double[] cellCutoff;
+  private double gridX0;
+  private double gridY0;
+  private int nx;
+  private int ny;
 
   /**
    * @param whitened n x d row-major (not modified)
@@ -94,7 +119,62 @@ final class KernelSums {
     uniformCutoff = LOG_INV_EPS + Math.log(n);
     if (d == 1) {
       buildBlocks();
+    } else {
+      buildCells();
     }
+  }
+
+  /** Counting sort of the samples into the 2-D cell grid (row cx, column cy), keeping the sorted order within. */
+  private void buildCells() {
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      x0 = Math.min(x0, z[i * d]);
+      x1 = Math.max(x1, z[i * d]);
+      y0 = Math.min(y0, z[i * d + 1]);
+      y1 = Math.max(y1, z[i * d + 1]);
+    }
+    long cx = (long) Math.floor((x1 - x0) / CELL) + 1;
+    long cy = (long) Math.floor((y1 - y0) / CELL) + 1;
+    if (cx * cy > (long) MAX_CELLS_PER_SAMPLE * n + 64) {
+      return; // far outliers: keep the strip method
+    }
+    nx = (int) cx;
+    ny = (int) cy;
+    gridX0 = x0;
+    gridY0 = y0;
+    int[] count = new int[nx * ny + 1];
+    int[] cellOf = new int[n];
+    for (int i = 0; i < n; i++) {
+      cellOf[i] = cellX(z[i * d]) * ny + cellY(z[i * d + 1]);
+      count[cellOf[i] + 1]++;
+    }
+    for (int c = 0; c < nx * ny; c++) {
+      count[c + 1] += count[c];
+    }
+    cellStart = count.clone();
+    cellZ = new double[n * d];
+    cellW = w == null ? null : new double[n];
+    cellCutoff = w == null ? null : new double[n];
+    int[] next = Arrays.copyOf(count, nx * ny);
+    for (int i = 0; i < n; i++) {
+      int at = next[cellOf[i]]++;
+      System.arraycopy(z, i * d, cellZ, at * d, d);
+      if (w != null) {
+        cellW[at] = w[i];
+        cellCutoff[at] = cutoff[i];
+      }
+    }
+  }
+
+  private int cellX(double v) {
+    return (int) Math.min(nx - 1, Math.max(0, Math.floor((v - gridX0) / CELL)));
+  }
+
+  private int cellY(double v) {
+    return (int) Math.min(ny - 1, Math.max(0, Math.floor((v - gridY0) / CELL)));
   }
 
   private void buildBlocks() {
@@ -166,6 +246,10 @@ final class KernelSums {
   }
 
   private void point(double[] y, int off, double[] scaled, double[] shift, int j) {
+    if (cellStart != null) {
+      cellPoint(y, off, scaled, shift, j);
+      return;
+    }
     double y1 = y[off];
     int pos = lowerBound(first, y1);
     // reference sample: nearest by full distance among neighbours of pos in first-coordinate order
@@ -219,6 +303,98 @@ final class KernelSums {
     }
     scaled[j] = w == null ? sum / n : sum;
     shift[j] = s;
+  }
+
+  /**
+   * d >= 2 with the cell grid: the reference sample is the nearest one in the first non-empty ring of cells
+   * around the point's (clamped) cell and the ring after it; the window is then the disk
+   * (z_1 - y_1)^2 + (z_2 - y_2)^2 <= R (a subset of the strip of the class javadoc, and the same bound: a
+   * skipped sample has |z - y|^2 >= its distance in the first two coordinates > R), visited as one contiguous
+   * run of cells per cell row.
+   */
+  private void cellPoint(double[] y, int off, double[] scaled, double[] shift, int j) {
+    double y1 = y[off];
+    double y2 = y[off + 1];
+    int px = cellX(y1);
+    int py = cellY(y2);
+    double best = Double.POSITIVE_INFINITY;
+    int ref = -1;
+    int foundRing = -1;
+    for (int ring = 0; ring <= Math.max(nx, ny) && (foundRing < 0 || ring <= foundRing + 1); ring++) {
+      for (int cx = px - ring; cx <= px + ring; cx++) {
+        if (cx < 0 || cx >= nx) {
+          continue;
+        }
+        boolean edgeRow = cx == px - ring || cx == px + ring;
+        for (int cy = py - ring; cy <= py + ring; cy += edgeRow ? 1 : Math.max(1, 2 * ring)) {
+          if (cy < 0 || cy >= ny) {
+            continue;
+          }
+          int c = cx * ny + cy;
+          for (int i = cellStart[c]; i < cellStart[c + 1]; i++) {
+            double dist = cellDist2(y, off, i);
+            if (dist < best) {
+              best = dist;
+              ref = i;
+            }
+          }
+        }
+      }
+      if (ref >= 0 && foundRing < 0) {
+        foundRing = ring;
+      }
+    }
+    double radius2 = best + 2 * (w == null ? uniformCutoff : cellCutoff[ref]);
+    double radius = Math.sqrt(radius2);
+    double s = best;
+    double sum = 0;
+    int xLo = cellX(y1 - radius);
+    int xHi = cellX(y1 + radius);
+    for (int cx = xLo; cx <= xHi; cx++) {
+      // squared distance from y1 to the cell row [x0 + cx C, x0 + (cx + 1) C)
+      double left = gridX0 + cx * CELL;
+      double gap = y1 < left ? left - y1 : Math.max(0.0, y1 - (left + CELL));
+      if (gap * gap > radius2 && cx != px) {
+        continue;
+      }
+      double half = Math.sqrt(Math.max(0.0, radius2 - gap * gap));
+      int from = cellStart[cx * ny + cellY(y2 - half)];
+      int to = cellStart[cx * ny + cellY(y2 + half) + 1];
+      if (d == 2 && w == null) {
+        for (int i = from; i < to; i++) {
+          double t1 = cellZ[2 * i] - y1;
+          double t2 = cellZ[2 * i + 1] - y2;
+          double dist = t1 * t1 + t2 * t2;
+          if (dist < s) {
+            sum *= FastExp.exp(-0.5 * (s - dist));
+            s = dist;
+          }
+          sum += FastExp.exp(-0.5 * (dist - s));
+        }
+      } else {
+        for (int i = from; i < to; i++) {
+          double dist = cellDist2(y, off, i);
+          if (dist < s) {
+            sum *= FastExp.exp(-0.5 * (s - dist));
+            s = dist;
+          }
+          double term = FastExp.exp(-0.5 * (dist - s));
+          sum += w == null ? term : cellW[i] * term;
+        }
+      }
+    }
+    scaled[j] = w == null ? sum / n : sum;
+    shift[j] = s;
+  }
+
+  private double cellDist2(double[] y, int off, int i) {
+    double acc = 0;
+    int zi = i * d;
+    for (int k = 0; k < d; k++) {
+      double t = cellZ[zi + k] - y[off + k];
+      acc += t * t;
+    }
+    return acc;
   }
 
   private double dist2(double[] y, int off, int i) {

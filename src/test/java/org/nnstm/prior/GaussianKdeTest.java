@@ -91,7 +91,8 @@ class GaussianKdeTest {
   @Test
   void fastPathMatchesSlowTwin() {
     Random rnd = new Random(5);
-    int[][] shapes = {{2, 1, 1}, {7, 1, 13}, {3001, 1, 57}, {40001, 1, 31}, {5, 2, 3}, {999, 2, 41}, {64, 3, 17}, {301, 4, 9}};
+    int[][] shapes = {{2, 1, 1}, {7, 1, 13}, {3001, 1, 57}, {40001, 1, 31}, {5, 2, 3}, {999, 2, 41}, {64, 3, 17},
+        {301, 4, 9}, {20001, 2, 37}, {5003, 3, 23}};
     for (int[] sh : shapes) {
       for (boolean weighted : new boolean[] {false, true}) {
         int n = sh[0];
