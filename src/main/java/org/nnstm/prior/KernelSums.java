@@ -277,29 +277,11 @@ final class KernelSums {
           sum += blockSum(b, y1, s);
         }
       }
-    } else if (d == 2 && w == null) {
-      // 2-D uniform, the common case, with the distance inlined
-      double y2 = y[off + 1];
-      for (int i = lo; i < hi; i++) {
-        double t1 = z[2 * i] - y1;
-        double t2 = z[2 * i + 1] - y2;
-        double dist = t1 * t1 + t2 * t2;
-        if (dist < s) {
-          sum *= FastExp.exp(-0.5 * (s - dist));
-          s = dist;
-        }
-        sum += FastExp.exp(-0.5 * (dist - s));
-      }
     } else {
-      for (int i = lo; i < hi; i++) {
-        double dist = dist2(y, off, i);
-        if (dist < s) { // a closer sample than the reference: rescale (rare)
-          sum *= FastExp.exp(-0.5 * (s - dist));
-          s = dist;
-        }
-        double term = FastExp.exp(-0.5 * (dist - s));
-        sum += w == null ? term : w[i] * term;
-      }
+      double[] acc = {0.0, s};
+      run(acc, z, w, lo, hi, y, off);
+      sum = acc[0];
+      s = acc[1];
     }
     scaled[j] = w == null ? sum / n : sum;
     shift[j] = s;
@@ -346,8 +328,7 @@ final class KernelSums {
     }
     double radius2 = best + 2 * (w == null ? uniformCutoff : cellCutoff[ref]);
     double radius = Math.sqrt(radius2);
-    double s = best;
-    double sum = 0;
+    double[] acc = {0.0, best};
     int xLo = cellX(y1 - radius);
     int xHi = cellX(y1 + radius);
     for (int cx = xLo; cx <= xHi; cx++) {
@@ -358,33 +339,51 @@ final class KernelSums {
         continue;
       }
       double half = Math.sqrt(Math.max(0.0, radius2 - gap * gap));
-      int from = cellStart[cx * ny + cellY(y2 - half)];
-      int to = cellStart[cx * ny + cellY(y2 + half) + 1];
-      if (d == 2 && w == null) {
-        for (int i = from; i < to; i++) {
-          double t1 = cellZ[2 * i] - y1;
-          double t2 = cellZ[2 * i + 1] - y2;
-          double dist = t1 * t1 + t2 * t2;
-          if (dist < s) {
-            sum *= FastExp.exp(-0.5 * (s - dist));
-            s = dist;
-          }
-          sum += FastExp.exp(-0.5 * (dist - s));
+      run(acc, cellZ, cellW, cellStart[cx * ny + cellY(y2 - half)], cellStart[cx * ny + cellY(y2 + half) + 1], y, off);
+    }
+    scaled[j] = w == null ? acc[0] / n : acc[0];
+    shift[j] = acc[1];
+  }
+
+  /**
+   * Adds samples [from, to) of {@code coords} (n x d, the strip's or the cells' order) with their
+   * {@code weights} (null: unit) to acc = {sum, s}, sum = sum_i w_i exp(-(dist_i - s)/2), lowering the shift s
+   * (and rescaling the sum) when a closer sample than the current one appears (rare).
+   */
+  private void run(double[] acc, double[] coords, double[] weights, int from, int to, double[] y, int off) {
+    double sum = acc[0];
+    double s = acc[1];
+    if (d == 2 && weights == null) {
+      // 2-D uniform, the common case, with the distance inlined
+      double y1 = y[off];
+      double y2 = y[off + 1];
+      for (int i = from; i < to; i++) {
+        double t1 = coords[2 * i] - y1;
+        double t2 = coords[2 * i + 1] - y2;
+        double dist = t1 * t1 + t2 * t2;
+        if (dist < s) {
+          sum *= FastExp.exp(-0.5 * (s - dist));
+          s = dist;
         }
-      } else {
-        for (int i = from; i < to; i++) {
-          double dist = cellDist2(y, off, i);
-          if (dist < s) {
-            sum *= FastExp.exp(-0.5 * (s - dist));
-            s = dist;
-          }
-          double term = FastExp.exp(-0.5 * (dist - s));
-          sum += w == null ? term : cellW[i] * term;
+        sum += FastExp.exp(-0.5 * (dist - s));
+      }
+    } else {
+      for (int i = from; i < to; i++) {
+        double dist = 0;
+        for (int k = 0; k < d; k++) {
+          double t = coords[i * d + k] - y[off + k];
+          dist += t * t;
         }
+        if (dist < s) {
+          sum *= FastExp.exp(-0.5 * (s - dist));
+          s = dist;
+        }
+        double term = FastExp.exp(-0.5 * (dist - s));
+        sum += weights == null ? term : weights[i] * term;
       }
     }
-    scaled[j] = w == null ? sum / n : sum;
-    shift[j] = s;
+    acc[0] = sum;
+    acc[1] = s;
   }
 
   private double cellDist2(double[] y, int off, int i) {

@@ -132,6 +132,35 @@ class GaussianKdeTest {
   }
 
   @Test
+  void farOutlierSampleFallsBackToTheStripAndStaysExact() {
+    Random rnd = new Random(8);
+    for (int d = 2; d <= 3; d++) {
+      double[][] x = new double[600][d];
+      for (int i = 0; i < x.length; i++) {
+        for (int k = 0; k < d; k++) {
+          x[i][k] = rnd.nextGaussian();
+        }
+      }
+      x[0][0] = 5e3; // one far outlier: the 2-D cell grid would be mostly empty, so the strip is used
+      x[0][1] = -5e3;
+      double[][] y = new double[25][d];
+      for (int j = 0; j < y.length; j++) {
+        for (int k = 0; k < d; k++) {
+          y[j][k] = 2 * rnd.nextGaussian();
+        }
+      }
+      y[24][0] = 5e3;
+      y[24][1] = -5e3;
+      GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.factor(0.8), null);
+      SlowKde twin = new SlowKde(x, 0.8, null);
+      double[] logpdf = kde.logpdf(y);
+      for (int j = 0; j < y.length; j++) {
+        assertClose("outlier case d=" + d + " logpdf " + j, twin.logpdf(y[j]), logpdf[j], DOUBLE_ATOL, DOUBLE_RTOL);
+      }
+    }
+  }
+
+  @Test
   void farTailLogDensityIsFiniteAndExact() {
     double[][] x = {{0.0}, {1.0}, {2.5}};
     GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.factor(0.5), null);
