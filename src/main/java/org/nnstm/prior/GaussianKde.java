@@ -384,6 +384,11 @@ public final class GaussianKde {
     return out;
   }
 
+  /** Whether the kernel sums use the 2-D cell grid (d >= 2 without far outliers; see KernelSums). */
+  boolean usesCellGrid() {
+    return sums.usesCellGrid();
+  }
+
   public int sampleCount() {
     return n;
   }

@@ -169,6 +169,10 @@ final class KernelSums {
     }
   }
 
+  boolean usesCellGrid() {
+    return cellStart != null;
+  }
+
   private int cellX(double v) {
     return (int) Math.min(nx - 1, Math.max(0, Math.floor((v - gridX0) / CELL)));
   }

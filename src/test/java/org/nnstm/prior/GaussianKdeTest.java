@@ -120,6 +120,9 @@ class GaussianKdeTest {
         double factor = 0.3 + rnd.nextDouble();
         GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.factor(factor), w);
         SlowKde twin = new SlowKde(x, factor, w);
+        if (d >= 2 && n > 1000) {
+          assertTrue(kde.usesCellGrid(), "the 2-D cell grid is what the large cases cover");
+        }
         double[] pdf = kde.pdf(y);
         double[] logpdf = kde.logpdf(y);
         String what = "n=" + n + " d=" + d + " weighted=" + weighted;
@@ -141,18 +144,23 @@ class GaussianKdeTest {
           x[i][k] = rnd.nextGaussian();
         }
       }
-      x[0][0] = 5e3; // one far outlier: the 2-D cell grid would be mostly empty, so the strip is used
-      x[0][1] = -5e3;
+      // two opposite outliers and a narrow kernel: the 2-D cell grid would have more than 4 cells per sample
+      // (mostly empty), so the strip is used
+      x[0][0] = 50;
+      x[0][1] = -50;
+      x[1][0] = -50;
+      x[1][1] = 50;
       double[][] y = new double[25][d];
       for (int j = 0; j < y.length; j++) {
         for (int k = 0; k < d; k++) {
           y[j][k] = 2 * rnd.nextGaussian();
         }
       }
-      y[24][0] = 5e3;
-      y[24][1] = -5e3;
-      GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.factor(0.8), null);
-      SlowKde twin = new SlowKde(x, 0.8, null);
+      y[24][0] = 50;
+      y[24][1] = -50;
+      GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.factor(0.25), null);
+      assertTrue(!kde.usesCellGrid(), "the strip fallback is what this test covers");
+      SlowKde twin = new SlowKde(x, 0.25, null);
       double[] logpdf = kde.logpdf(y);
       for (int j = 0; j < y.length; j++) {
         assertClose("outlier case d=" + d + " logpdf " + j, twin.logpdf(y[j]), logpdf[j], DOUBLE_ATOL, DOUBLE_RTOL);
