@@ -85,21 +85,6 @@ class PriorCompareCommandTest {
         {"--widths", "784,4,10", "--var-w", "1", "--x-norm", "1", "--train-epochs", "1", "--train-networks", "50",
             "--networks", "20"},
     };
-    for (String[] c : cases) {
-      Path out = dir.resolve("bad");
-      String[] args = new String[c.length + 6];
-      args[0] = "prior";
-      args[1] = "compare";
-      args[2] = "--backend";
-      args[3] = "cpu";
-      System.arraycopy(c, 0, args, 4, c.length);
-      args[c.length + 4] = "--out";
-      args[c.length + 5] = out.toString();
-      TrainCommandTest.Result r = TrainCommandTest.run(args);
-      assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
-      assertEquals(1, r.err().lines().count(), String.join(" ", c) + ": " + r.err());
-      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
-      assertFalse(Files.exists(out), String.join(" ", c) + " created " + out);
-    }
+    TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"prior", "compare", "--backend", "cpu"}, cases);
   }
 }

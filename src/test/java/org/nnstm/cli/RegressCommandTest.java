@@ -73,21 +73,7 @@ class RegressCommandTest {
         {"--l2", "-1"},
         {"--epochs", "0"},
     };
-    for (String[] c : cases) {
-      Path out = dir.resolve("bad");
-      String[] args = new String[c.length + 5];
-      args[0] = "regress";
-      args[1] = "--backend";
-      args[2] = "cpu";
-      System.arraycopy(c, 0, args, 3, c.length);
-      args[c.length + 3] = "--out";
-      args[c.length + 4] = out.toString();
-      TrainCommandTest.Result r = TrainCommandTest.run(args);
-      assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
-      assertEquals(1, r.err().lines().count(), String.join(" ", c) + ": " + r.err());
-      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
-      assertFalse(Files.exists(out), String.join(" ", c) + " created " + out);
-    }
+    TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
   }
 
   @Test

@@ -36,6 +36,26 @@ class TrainCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /**
+   * Runs {@code prefix + c + --out out} for each case c and checks the bad-input contract: exit code 2, one
+   * line "nnstm: error: ...", nothing on stdout, and no output directory.
+   */
+  static void assertRejected(Path out, String[] prefix, String[]... cases) {
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of(prefix));
+      args.addAll(List.of(c));
+      args.add("--out");
+      args.add(out.toString());
+      Result r = run(args.toArray(new String[0]));
+      String what = String.join(" ", args);
+      assertEquals(2, r.code(), what + " -> " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), what + ": one line: " + r.err());
+      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
+      assertEquals("", r.out(), what);
+      assertFalse(Files.exists(out), what + " created " + out);
+    }
+  }
+
   static Path mnistOrSkip() throws IOException {
     return TestData.mnist();
   }
