@@ -389,6 +389,11 @@ public final class GaussianKde {
     return sums.usesCellGrid();
   }
 
+  /** Cell expansions evaluated so far (2-D far field; see KernelSums). */
+  long hermiteUses() {
+    return sums.hermiteUses();
+  }
+
   public int sampleCount() {
     return n;
   }

@@ -135,6 +135,35 @@ class GaussianKdeTest {
   }
 
   @Test
+  void twoDimensionalFarFieldExpansionsMatchTheSlowTwin() {
+    Random rnd = new Random(21);
+    for (boolean weighted : new boolean[] {false, true}) {
+      double[][] x = new double[50_000][2];
+      double[] w = weighted ? new double[x.length] : null;
+      for (int i = 0; i < x.length; i++) {
+        x[i][0] = rnd.nextGaussian();
+        x[i][1] = 0.6 * x[i][0] + rnd.nextGaussian();
+        if (weighted) {
+          w[i] = 0.2 + rnd.nextDouble();
+        }
+      }
+      double[][] y = new double[120][2];
+      for (int j = 0; j < y.length; j++) {
+        y[j][0] = 1.5 * rnd.nextGaussian();
+        y[j][1] = 0.6 * y[j][0] + 1.5 * rnd.nextGaussian();
+      }
+      GaussianKde kde = new GaussianKde(x, GaussianKde.Bandwidth.scott(), w);
+      SlowKde twin = new SlowKde(x, kde.factor(), w);
+      double[] logpdf = kde.logpdf(y);
+      assertTrue(kde.hermiteUses() > 1000, "the far-field path ran: " + kde.hermiteUses() + " expansions");
+      for (int j = 0; j < y.length; j++) {
+        assertClose("2-D far field" + (weighted ? " weighted" : "") + " logpdf " + j, twin.logpdf(y[j]), logpdf[j],
+            DOUBLE_ATOL, DOUBLE_RTOL);
+      }
+    }
+  }
+
+  @Test
   void farOutlierSampleFallsBackToTheStripAndStaysExact() {
     Random rnd = new Random(8);
     for (int d = 2; d <= 3; d++) {
