@@ -380,7 +380,7 @@ final class KernelSums {
     double best = Double.POSITIVE_INFINITY;
     int ref = lo0;
     for (int i = lo0; i < hi0; i++) {
-      double dist = dist2(y, off, i);
+      double dist = dist2(z, y, off, i);
       if (dist < best) {
         best = dist;
         ref = i;
@@ -436,7 +436,7 @@ final class KernelSums {
           }
           int c = cx * ny + cy;
           for (int i = cellStart[c]; i < cellStart[c + 1]; i++) {
-            double dist = cellDist2(y, off, i);
+            double dist = dist2(cellZ, y, off, i);
             if (dist < best) {
               best = dist;
               ref = i;
@@ -534,11 +534,7 @@ final class KernelSums {
       }
     } else {
       for (int i = from; i < to; i++) {
-        double dist = 0;
-        for (int k = 0; k < d; k++) {
-          double t = coords[i * d + k] - y[off + k];
-          dist += t * t;
-        }
+        double dist = dist2(coords, y, off, i);
         if (dist < s) {
           sum *= FastExp.exp(-0.5 * (s - dist));
           s = dist;
@@ -551,21 +547,12 @@ final class KernelSums {
     acc[1] = s;
   }
 
-  private double cellDist2(double[] y, int off, int i) {
+  /** Squared distance between sample i of {@code coords} (n x d) and the point at y[off ..]. */
+  private double dist2(double[] coords, double[] y, int off, int i) {
     double acc = 0;
     int zi = i * d;
     for (int k = 0; k < d; k++) {
-      double t = cellZ[zi + k] - y[off + k];
-      acc += t * t;
-    }
-    return acc;
-  }
-
-  private double dist2(double[] y, int off, int i) {
-    double acc = 0;
-    int zi = i * d;
-    for (int k = 0; k < d; k++) {
-      double t = z[zi + k] - y[off + k];
+      double t = coords[zi + k] - y[off + k];
       acc += t * t;
     }
     return acc;
