@@ -110,6 +110,8 @@ public final class GaussianKde {
   /** Whitened samples (n x d) and ln w_i, kept in float for {@link #logpdf(Backend, double[][])}. */
   private final float[] whitenedSamples;
   private final float[] logWeights;
+  /** Weighted mean of the whitened samples (the backend path's origin). */
+  private final double[] whitenedMean;
 
   /** Unweighted KDE with Scott's bandwidth. {@code samples} is n x d (n >= 2). */
   public GaussianKde(double[][] samples) {
@@ -188,9 +190,17 @@ public final class GaussianKde {
       whiten(samples[i], z, i * d);
     }
     sums = new KernelSums(z, n, d, uniform ? null : w);
+    // centred on the weighted whitened mean before rounding to float: the backend path then loses precision
+    // only relative to the data's spread, not to its offset (|z - y| is unchanged by the shift)
+    whitenedMean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        whitenedMean[k] += w[i] * z[i * d + k];
+      }
+    }
     whitenedSamples = new float[n * d];
     for (int i = 0; i < n * d; i++) {
-      whitenedSamples[i] = (float) z[i];
+      whitenedSamples[i] = (float) (z[i] - whitenedMean[i % d]);
     }
     logWeights = new float[n];
     for (int i = 0; i < n; i++) {
@@ -333,7 +343,7 @@ public final class GaussianKde {
     }
     float[] yf = new float[y.length];
     for (int i = 0; i < y.length; i++) {
-      yf[i] = (float) y[i];
+      yf[i] = (float) (y[i] - whitenedMean[i % d]);
     }
     float[] res;
     try (Tensor tz = backend.upload(whitenedSamples, n, d); Tensor tw = backend.upload(logWeights, n);

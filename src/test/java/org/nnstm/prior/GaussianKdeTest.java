@@ -272,14 +272,14 @@ class GaussianKdeTest {
         double[] w = new double[800];
         for (int i = 0; i < 800; i++) {
           for (int k = 0; k < d; k++) {
-            x[i][k] = rnd.nextGaussian() + (k > 0 ? 0.5 * x[i][0] : 0);
+            x[i][k] = 1e4 + rnd.nextGaussian() + (k > 0 ? 0.5 * x[i][0] : 0); // far from 0: centring matters
           }
           w[i] = 0.5 + rnd.nextDouble();
         }
         double[][] y = new double[150][d];
         for (int j = 0; j < 150; j++) {
           for (int k = 0; k < d; k++) {
-            y[j][k] = 4 * rnd.nextGaussian();
+            y[j][k] = 1e4 + 4 * rnd.nextGaussian();
           }
         }
         for (double[] weights : new double[][] {null, w}) {
