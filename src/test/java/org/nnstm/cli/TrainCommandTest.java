@@ -50,7 +50,7 @@ class TrainCommandTest {
       String what = String.join(" ", args);
       assertEquals(2, r.code(), what + " -> " + r.err());
       assertEquals(1, r.err().strip().lines().count(), what + ": one line: " + r.err());
-      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
+      assertTrue(errorLine(r).startsWith("nnstm: error: "), r.err());
       assertEquals("", r.out(), what);
       assertFalse(Files.exists(out), what + " created " + out);
     }
@@ -112,7 +112,7 @@ class TrainCommandTest {
       Result r = run(c);
       assertEquals(2, r.code(), String.join(" ", c) + " -> " + r.err());
       assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-      assertTrue(r.err().startsWith("nnstm: error: "), r.err());
+      assertTrue(errorLine(r).startsWith("nnstm: error: "), r.err());
       assertEquals("", r.out());
     }
     assertFalse(Files.exists(out), "no output directory for rejected arguments");
@@ -140,7 +140,7 @@ class TrainCommandTest {
     Result r = run("train", "--backend", "cpu", "--depth", "3", "--var-w", "1", "--out",
         blocker.resolve("sub").toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().startsWith("nnstm: error: cannot create output directory"), r.err());
+    assertTrue(errorLine(r).startsWith("nnstm: error: cannot create output directory"), r.err());
   }
 
   @Test
@@ -162,5 +162,10 @@ class TrainCommandTest {
     assertTrue(auto.err().startsWith("nnstm: backend: cpu") && auto.err().contains("(auto: no CUDA device"),
         auto.err());
     assertTrue(auto.out().contains("\"ms_per_step\""), auto.out());
+  }
+
+  /** stderr without the backend banner ({@code nnstm: backend: ...}) that a command prints once it opens its backend. */
+  private static String errorLine(Result r) {
+    return r.err().lines().filter(l -> !l.startsWith("nnstm: backend: ")).reduce((a, b) -> a + "\n" + b).orElse("");
   }
 }

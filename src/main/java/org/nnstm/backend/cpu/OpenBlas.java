@@ -31,6 +31,15 @@ final class OpenBlas {
     return openblas_full.openblas_get_num_threads();
   }
 
+  /**
+   * The kernel family OpenBLAS's dynamic dispatch chose for this CPU (e.g. {@code Haswell}, {@code SkylakeX},
+   * {@code Cooperlake}); the environment variable OPENBLAS_CORETYPE overrides the choice when the library loads.
+   */
+  static String coreName() {
+    BytePointer p = openblas_full.openblas_get_corename();
+    return p == null ? "unknown" : p.getString();
+  }
+
   /** The version from {@code openblas_get_config()}, e.g. {@code 0.3.31}, or the whole config string. */
   static String version() {
     BytePointer p = openblas_full.openblas_get_config();
