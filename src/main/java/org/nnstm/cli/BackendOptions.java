@@ -3,6 +3,7 @@ package org.nnstm.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import org.nnstm.backend.cpu.CpuBackend;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import picocli.CommandLine.Option;
@@ -17,6 +18,8 @@ public final class BackendOptions {
       description = "Threads of the CPU backend (default: every available processor, here "
           + "${sys:nnstm.processors}). Results are bit-identical for every thread count.")
   Integer threads;
+
+  private static boolean kernelNoticeShown;
 
   static {
     System.setProperty("nnstm.processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -48,6 +51,13 @@ public final class BackendOptions {
     String[] reason = {null};
     Backend b = Backends.open(backend, threads(), line -> reason[0] = line);
     err.println("nnstm: backend: " + b.name() + (reason[0] == null ? "" : " (" + reason[0] + ")"));
+    if (b instanceof CpuBackend && !kernelNoticeShown) {
+      String note = CpuBackend.kernelNotice();
+      if (note != null) {
+        err.println("nnstm: backend: note: " + note);
+      }
+      kernelNoticeShown = true;
+    }
     err.flush();
     return b;
   }

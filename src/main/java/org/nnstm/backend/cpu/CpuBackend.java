@@ -92,6 +92,14 @@ public final class CpuBackend implements Backend {
     return "cpu";
   }
 
+  /**
+   * A one-line note when the environment forces OpenBLAS onto slower kernels than this CPU supports (see
+   * OPENBLAS_CORETYPE), else null.
+   */
+  public static String kernelNotice() {
+    return OpenBlas.forcedCoreNotice();
+  }
+
   /** The number of threads this backend's ops run on. */
   public int threads() {
     return threads;
