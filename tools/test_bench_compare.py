@@ -125,6 +125,23 @@ class CompareTest(unittest.TestCase):
         self.assertTrue(row(lines, "B.metric", "").endswith("metric changed"))
 
 
+class LoadTest(unittest.TestCase):
+    def test_a_run_started_on_a_busy_machine_is_noted(self):
+        busy = record("2026-12-02T10:00:00Z", NEW)
+        busy["machine"]["load_before"] = [3.5, 2.0, 1.0]
+        lines, _ = bc.compare(dict(record("2026-12-01T10:00:00Z", OLD), path="old.json"),
+                              dict(busy, path="new.json"), 0.05)
+        notes = [line for line in lines if line.startswith("note:")]
+        self.assertEqual(len(notes), 1, lines)
+        self.assertIn("new run started at load average 3.5 on 2 cores", notes[0])
+
+    def test_show_lists_every_rate(self):
+        lines = bc.show(dict(record("2026-12-01T10:00:00Z", OLD), path="old.json"))
+        self.assertIn("80 ± 2", row(lines, "GemmBenchmark.forwardNT", "models=1,threads=1"))
+        self.assertTrue(row(lines, "NetworkOpsBenchmark.tanhBackward", "models=1,threads=1").endswith("elements/s"))
+        self.assertEqual(len(lines), 2 + len(OLD))
+
+
 class CommandLineTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
