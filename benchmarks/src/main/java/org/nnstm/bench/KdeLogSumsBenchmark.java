@@ -76,6 +76,27 @@ public class KdeLogSumsBenchmark {
     pointTensor = be.upload(yf, points, 1);
     out = be.zeros(points);
     pairs = (double) samples * points;
+    checkPathsAgree();
+  }
+
+  /**
+   * Guards the setup: the two paths must compute the same log-sums up to GaussianKde's normalisation,
+   * a constant, so backend - exact may vary over the points only by float32 rounding of the whitened
+   * coordinates (GaussianKde documents ~1e-5 for data within 10 kernel widths; 1e-3 allowed here, for
+   * the grid's ends, 5 data standard deviations out).
+   */
+  void checkPathsAgree() {
+    be.gaussianKernelLogSums(samples, points, 1, sampleTensor, logWeights, pointTensor, out);
+    float[] backend = be.download(out);
+    double[] exact = kde.logpdf(grid);
+    double offset = backend[0] - exact[0];
+    for (int j = 0; j < points; j++) {
+      double diff = backend[j] - exact[j] - offset;
+      if (!(Math.abs(diff) <= 1e-3)) {
+        throw new IllegalStateException("KDE paths disagree at point " + j + ": backend " + backend[j]
+            + ", exact " + exact[j] + ", offset " + offset);
+      }
+    }
   }
 
   /** A standard normal by Box-Muller (seeded, so the data are the same on every run). */

@@ -43,6 +43,9 @@ public class PriorDensityBenchmark {
     radii = new double[RADII];
     for (int i = 0; i < RADII; i++) {
       radii[i] = 0.5 + 7.5 * i / (RADII - 1);
+      if (!Double.isFinite(prior.logDensity(radii[i]))) {
+        throw new IllegalStateException("log density not finite at r = " + radii[i] + " for " + prior);
+      }
     }
   }
 
