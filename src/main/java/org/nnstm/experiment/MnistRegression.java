@@ -51,9 +51,15 @@ public final class MnistRegression {
       if (g.length < 1) {
         throw new IllegalArgumentException("--g needs at least one value");
       }
-      for (double v : g) {
-        if (!Double.isFinite(v)) {
+      for (int i = 0; i < g.length; i++) {
+        if (!Double.isFinite(g[i])) {
           throw new IllegalArgumentException("--g values must be finite, got " + Arrays.toString(g));
+        }
+        for (int j = 0; j < i; j++) {
+          if (g[j] == g[i]) { // 0.0 == -0.0: the same readout
+            throw new IllegalArgumentException("--g values must be distinct, got " + g[i] + " twice in "
+                + Arrays.toString(g));
+          }
         }
       }
       int depth = hidden.length + 1;
@@ -61,9 +67,11 @@ public final class MnistRegression {
         throw new IllegalArgumentException("--var-w needs 1 or " + depth + " values (one per layer), got "
             + Arrays.toString(varW));
       }
-      for (double v : varW) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-          throw new IllegalArgumentException("--var-w values must be finite and >= 0, got " + Arrays.toString(varW));
+      for (int l = 0; l < varW.length; l++) {
+        if (!(varW[l] >= 0) || Double.isInfinite(varW[l])) {
+          throw new IllegalArgumentException(varW.length > 1 && l == depth - 1
+              ? "--readout-var must be finite and >= 0, got " + varW[l]
+              : "--var-w values must be finite and >= 0, got " + varW[l]);
         }
       }
       if (epochs < 1) {

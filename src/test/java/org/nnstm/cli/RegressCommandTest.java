@@ -72,8 +72,30 @@ class RegressCommandTest {
         {"--lr", "0"},
         {"--l2", "-1"},
         {"--epochs", "0"},
+        {"--g", "0.2,0.2"},
+        {"--g", "0,-0"},
+        {"--readout-var", "-1"},
+        {"--readout-var", "NaN"},
+        {"--test-digits", "-1"},
     };
     TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
+  }
+
+  @Test
+  void refusalsNameTheOptionAndTheValue() {
+    String[][] cases = {
+        {"--g", "0.2,0.2", "--g values must be distinct, got 0.2 twice"},
+        {"--readout-var", "-1", "--readout-var must be finite and >= 0, got -1.0"},
+        {"--var-w", "-1", "--var-w values must be finite and >= 0, got -1.0"},
+    };
+    for (String[] c : cases) {
+      Path out = dir.resolve("named");
+      TrainCommandTest.Result r = TrainCommandTest.run("regress", "--backend", "cpu", c[0], c[1], "--out",
+          out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().startsWith("nnstm: error: " + c[2]), c[0] + " " + c[1] + " -> " + r.err());
+      assertFalse(Files.exists(out), "nothing written for " + c[0] + " " + c[1]);
+    }
   }
 
   @Test
