@@ -20,6 +20,7 @@ import org.nnstm.io.Hdf5;
 import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,11 @@ public final class RegressCommand implements Callable<Integer> {
   @Option(names = "--widths", defaultValue = "784", paramLabel = "N1,..",
       description = "Hidden widths between the 784 inputs and the B outputs (default: ${DEFAULT-VALUE}).")
   String widths;
+
+  @Option(names = "--hidden-activation", defaultValue = "identity", paramLabel = "identity|tanh",
+      description = "phi after each hidden layer: identity (the deep linear network) or tanh "
+          + "(default: ${DEFAULT-VALUE}).")
+  String hiddenActivation;
 
   @Option(names = "--init", defaultValue = "gaussian", paramLabel = "gaussian|glorot",
       description = "Weights N(0, sigma^2/fan_in) (--var-w, --readout-var) or Keras' glorot_uniform "
@@ -185,6 +191,13 @@ public final class RegressCommand implements Callable<Integer> {
       case "glorot": in = MnistRegression.Init.GLOROT; break;
       default: throw new IllegalArgumentException("--init must be gaussian or glorot, got '" + init + "'");
     }
+    Activation phi;
+    switch (hiddenActivation.toLowerCase(Locale.ROOT)) {
+      case "identity": phi = Activation.IDENTITY; break;
+      case "tanh": phi = Activation.TANH; break;
+      default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
+          + hiddenActivation + "'");
+    }
     double[] hv = Ranges.doubles("--var-w", varW);
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
@@ -195,7 +208,7 @@ public final class RegressCommand implements Callable<Integer> {
       v[l] = hv.length == 1 ? hv[0] : hv[l];
     }
     v[hidden.length] = readoutVar;
-    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed);
+    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed, phi);
   }
 
   private static void removeIfEmpty(Path dir) {
@@ -353,6 +366,7 @@ public final class RegressCommand implements Callable<Integer> {
     h5.put("target_std", plan.targetStd());
     h5.put("l2", (double) plan.l2());
     h5.put("lr", (double) plan.lr());
+    h5.put("hidden_tanh", plan.hiddenActivation() == Activation.TANH ? 1L : 0L); // 0: identity (linear)
     h5.put("grid", targets.grid());
     if (ref != null) {
       double[][] objective = new double[models][epochs];

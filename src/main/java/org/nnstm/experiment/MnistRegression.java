@@ -12,11 +12,12 @@ import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
 import org.nnstm.nn.RegressionMetrics;
 import org.nnstm.nn.TrainingRun;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
 /**
- * MNIST as regression (the original project's quadratic-loss view): linear layers without biases
- * 784 -> hidden... -> B, the readout u + g u^3, Gaussian-bump targets ({@link BumpTargets}), loss
+ * MNIST as regression (the original project's quadratic-loss view): layers without biases
+ * 784 -> hidden... -> B (linear, or tanh after the hidden layers), the readout u + g u^3, Gaussian-bump targets ({@link BumpTargets}), loss
  * MSE (mean over outputs and mini-batch) + l2 sum W^2, plain SGD. Every g of a sweep is one model of one
  * ensemble, all from the same initial weights. After each epoch both the training and the validation set are
  * evaluated with the final weights of that epoch ({@link RegressionMetrics}, plus the L2 term).
@@ -32,10 +33,22 @@ public final class MnistRegression {
   /** Initialisation: Gaussian N(0, sigma_l^2 / fan_in) per layer (sigma_l^2 = 0: zero), or Glorot uniform. */
   public enum Init { GAUSSIAN, GLOROT }
 
-  /** Settings. hidden: widths between the 784 inputs and the B outputs (at least one). */
+  /**
+   * Settings. hidden: widths between the 784 inputs and the B outputs (at least one); hiddenActivation: phi
+   * after each hidden layer (identity: the deep linear network; tanh), the readout is always u + g u^3.
+   */
   public record Plan(int[] hidden, int bins, double targetStd, double[] g, Init init, double[] varW, float lr,
-                     int batch, float l2, int epochs, long seed) {
+                     int batch, float l2, int epochs, long seed, Activation hiddenActivation) {
+    /** A deep linear network (identity after the hidden layers). */
+    public Plan(int[] hidden, int bins, double targetStd, double[] g, Init init, double[] varW, float lr,
+                int batch, float l2, int epochs, long seed) {
+      this(hidden, bins, targetStd, g, init, varW, lr, batch, l2, epochs, seed, Activation.IDENTITY);
+    }
+
     public Plan {
+      if (hiddenActivation == null) {
+        throw new IllegalArgumentException("--hidden-activation is missing");
+      }
       hidden = hidden.clone();
       g = g.clone();
       varW = varW.clone();
@@ -152,7 +165,8 @@ public final class MnistRegression {
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(plan.lr(), 0f, plan.batch(), plan.l2());
     int[] divergedAt = new int[models];
     List<EpochReport> history = new ArrayList<>();
-    try (Ensemble net = new Ensemble(backend, NetworkSpec.linear(plan.widths()), inits)) {
+    NetworkSpec spec = new NetworkSpec(plan.widths(), plan.hiddenActivation(), Activation.IDENTITY, false);
+    try (Ensemble net = new Ensemble(backend, spec, inits)) {
       if (plan.init() == Init.GLOROT) {
         Initializers.glorotUniform(net);
       } else {

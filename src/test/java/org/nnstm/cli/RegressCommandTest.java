@@ -145,6 +145,7 @@ class RegressCommandTest {
         {"--readout-var", "-1"},
         {"--readout-var", "NaN"},
         {"--test-digits", "-1"},
+        {"--hidden-activation", "relu"},
     };
     TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
   }
