@@ -2,9 +2,14 @@ package org.nnstm.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.RelativeEntropy;
 import org.nnstm.experiment.RelativeEntropyAnalysis;
+import org.nnstm.experiment.SignalPropagation;
+import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm analyze}: analyses of stored runs. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, description = "Analyses of stored runs.",
-    subcommands = {AnalyzeCommand.Kl.class})
+    subcommands = {AnalyzeCommand.Kl.class, AnalyzeCommand.Propagation.class})
 public final class AnalyzeCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -95,6 +100,168 @@ public final class AnalyzeCommand implements Runnable {
       }
       out.println(RelativeEntropyAnalysis.figure(s));
       return 0;
+    }
+  }
+
+  /** {@code nnstm analyze propagation}: measured signal propagation against mean field. */
+  @Command(name = "propagation", mixinStandardHelpOptions = true,
+      description = {"Random tanh networks 784 -> n -> ... -> n (Gaussian init as train): per layer the measured "
+          + "length q^l (mean squared pre-activation) and correlation c^l of two inputs, mean and standard error "
+          + "over the networks, against the mean-field maps iterated from the inputs' q^0, c^0; the fitted "
+          + "correlation depth against xi_c; the across-network variance of q^l against width. Writes "
+          + "propagation.csv, propagation-depth.csv, propagation-width.csv, propagation.hdf5 and "
+          + "propagation-{q,c,width}.png into --out.",
+          "Example: nnstm analyze propagation --var-w 1.0,1.76,3.0 --depth 50 --width 100,400,1600 --networks 100"})
+  static final class Propagation implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--var-w", required = true, paramLabel = "LIST|A:B:S", description = "sigma_w^2 values.")
+    String varW;
+
+    @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V", description = "sigma_b^2 (default: ${DEFAULT-VALUE}).")
+    double varB;
+
+    @Option(names = "--depth", required = true, paramLabel = "L", description = "Number of layers.")
+    int depth;
+
+    @Option(names = "--width", required = true, paramLabel = "LIST", description = "Hidden widths n.")
+    String width;
+
+    @Option(names = "--networks", defaultValue = "100", paramLabel = "M",
+        description = "Random networks per (sigma_w^2, width) (default: ${DEFAULT-VALUE}).")
+    int networks;
+
+    @Option(names = "--inputs", defaultValue = "mnist:0,1", paramLabel = "mnist:I,J",
+        description = "The two inputs: MNIST training images I and J (default: ${DEFAULT-VALUE}).")
+    String inputs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first network (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--memory", defaultValue = "2", paramLabel = "GiB",
+        description = "Backend memory for the networks held at once (default: ${DEFAULT-VALUE}).")
+    double memory;
+
+    @Option(names = "--out", defaultValue = "runs/propagation", paramLabel = "DIR",
+        description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--json", description = "One JSON object per (var_w, width, layer), then per (var_w, width).")
+    boolean json;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      double[] ws = Ranges.doubles("--var-w", varW);
+      int[] widths = Ranges.ints("--width", width);
+      int[] idx = parseInputs(inputs);
+      backendOptions.validate();
+      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
+      TrainingRun.Data train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
+      int n0 = org.nnstm.data.Mnist.PIXELS;
+      for (int i : idx) {
+        if (i >= train.size()) {
+          throw new IllegalArgumentException("--inputs: image " + i + " is beyond the " + train.size()
+              + " training images");
+        }
+      }
+      float[] x1 = java.util.Arrays.copyOfRange(train.images(), idx[0] * n0, (idx[0] + 1) * n0);
+      float[] x2 = java.util.Arrays.copyOfRange(train.images(), idx[1] * n0, (idx[1] + 1) * n0);
+      SignalPropagation.Settings s;
+      try {
+        s = new SignalPropagation.Settings(ws, varB, depth, widths, networks, x1, x2, seed, memory);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().replace("sigma_w^2", "--var-w").replace("sigma_b^2",
+            "--var-b").replace("depth must", "--depth must").replace("widths must", "--width values must")
+            .replace("need at least 2 networks", "--networks: need at least 2").replace("memory budget", "--memory"));
+      }
+      SignalPropagation.Result r;
+      try (Backend backend = backendOptions.open(err)) {
+        r = SignalPropagation.run(backend, s, line -> {
+          err.println("nnstm: propagation: " + line);
+          err.flush();
+        });
+      }
+      java.util.List<Path> files = SignalPropagation.write(outDir, s, r);
+      if (json) {
+        for (SignalPropagation.LayerRow x : r.rows()) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("var_w", x.varW());
+          o.put("width", x.width());
+          o.put("layer", x.layer());
+          o.put("q", x.q());
+          o.put("q_se", x.qSe());
+          o.put("q_meanfield", x.qMeanField());
+          o.put("c", x.c());
+          o.put("c_se", x.cSe());
+          o.put("c_meanfield", x.cMeanField());
+          o.put("q_var", x.qVar());
+          out.println(JsonLine.of(o));
+        }
+        for (SignalPropagation.DepthFit f : r.fits()) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("var_w", f.varW());
+          o.put("width", f.width());
+          o.put("xi_fit", f.xiFit());
+          o.put("xi_c", f.xiC());
+          out.println(JsonLine.of(o));
+        }
+        return 0;
+      }
+      out.println("var_w width  worst |q-q_mf|/q_mf (in SE)  worst |c-c_mf| (in SE)  xi_fit (layers)  xi_c");
+      for (SignalPropagation.DepthFit f : r.fits()) {
+        double qRel = 0;
+        double qSe = 0;
+        double cAbs = 0;
+        double cSe = 0;
+        for (SignalPropagation.LayerRow x : r.rows()) {
+          if (x.varW() == f.varW() && x.width() == f.width() && x.layer() > 0) {
+            double dq = Math.abs(x.q() - x.qMeanField());
+            if (dq / x.qMeanField() > qRel) {
+              qRel = dq / x.qMeanField();
+              qSe = dq / x.qSe();
+            }
+            double dc = Math.abs(x.c() - x.cMeanField());
+            if (dc > cAbs) {
+              cAbs = dc;
+              cSe = x.cSe() > 0 ? dc / x.cSe() : Double.POSITIVE_INFINITY;
+            }
+          }
+        }
+        out.println(String.format(Locale.ROOT, "%-5s %5d  %8.3f%% (%4.1f)              %.4f (%4.1f)            "
+            + "%7.3f (%d-%d)    %.3f", f.varW(), f.width(), 100 * qRel, qSe, cAbs, cSe, f.xiFit(), f.firstLayer(),
+            f.lastLayer(), f.xiC()));
+      }
+      double[] slopes = SignalPropagation.varianceSlopes(s, r);
+      for (int i = 0; i < ws.length; i++) {
+        out.println(String.format(Locale.ROOT, "var_w %s: log-log slope of the last layer's across-network "
+            + "variance of q against width: %.3f", ws[i], slopes[i]));
+      }
+      for (Path f : files) {
+        out.println(f);
+      }
+      return 0;
+    }
+
+    static int[] parseInputs(String text) {
+      String t = text.trim();
+      if (!t.startsWith("mnist:")) {
+        throw new IllegalArgumentException("--inputs must be mnist:I,J (two training image indices), got '" + text + "'");
+      }
+      int[] v = Ranges.ints("--inputs", t.substring("mnist:".length()));
+      if (v.length != 2 || v[0] < 0 || v[1] < 0 || v[0] == v[1]) {
+        throw new IllegalArgumentException("--inputs must name two different images mnist:I,J with I, J >= 0, got '"
+            + text + "'");
+      }
+      return v;
     }
   }
 }
