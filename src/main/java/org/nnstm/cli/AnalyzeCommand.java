@@ -143,6 +143,12 @@ public final class AnalyzeCommand implements Runnable {
         description = "Backend memory for the networks held at once (default: ${DEFAULT-VALUE}).")
     double memory;
 
+    @Option(names = "--method", defaultValue = "networks", paramLabel = "networks|projection",
+        description = "networks: every weight drawn, the inputs pushed through on the backend; projection: the "
+            + "exact law of the two inputs' pre-activations, 3n Gaussians per layer on the host instead of n^2 "
+            + "(default: ${DEFAULT-VALUE}).")
+    String method;
+
     @Option(names = "--out", defaultValue = "runs/propagation", paramLabel = "DIR",
         description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path outDir;
@@ -164,6 +170,14 @@ public final class AnalyzeCommand implements Runnable {
       int[] widths = Ranges.ints("--width", width);
       int[] idx = parseInputs(inputs);
       backendOptions.validate();
+      SignalPropagation.Method m;
+      try {
+        m = SignalPropagation.Method.parse(method);
+        // every setting checked before MNIST is loaded (placeholder inputs, replaced below)
+        new SignalPropagation.Settings(ws, varB, depth, widths, networks, new float[1], new float[1], seed, memory, m);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(flags(e.getMessage()));
+      }
       org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
       TrainingRun.Data train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
       int n0 = org.nnstm.data.Mnist.PIXELS;
@@ -175,14 +189,8 @@ public final class AnalyzeCommand implements Runnable {
       }
       float[] x1 = java.util.Arrays.copyOfRange(train.images(), idx[0] * n0, (idx[0] + 1) * n0);
       float[] x2 = java.util.Arrays.copyOfRange(train.images(), idx[1] * n0, (idx[1] + 1) * n0);
-      SignalPropagation.Settings s;
-      try {
-        s = new SignalPropagation.Settings(ws, varB, depth, widths, networks, x1, x2, seed, memory);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(e.getMessage().replace("sigma_w^2", "--var-w").replace("sigma_b^2",
-            "--var-b").replace("depth must", "--depth must").replace("widths must", "--width values must")
-            .replace("need at least 2 networks", "--networks: need at least 2").replace("memory budget", "--memory"));
-      }
+      SignalPropagation.Settings s = new SignalPropagation.Settings(ws, varB, depth, widths, networks, x1, x2, seed,
+          memory, m);
       SignalPropagation.Result r;
       try (Backend backend = backendOptions.open(err)) {
         r = SignalPropagation.run(backend, s, line -> {
@@ -249,6 +257,13 @@ public final class AnalyzeCommand implements Runnable {
         out.println(f);
       }
       return 0;
+    }
+
+    /** The library's words for the settings, as the flags that set them. */
+    private static String flags(String msg) {
+      return msg.replace("sigma_w^2", "--var-w").replace("sigma_b^2", "--var-b").replace("depth must", "--depth must")
+          .replace("widths must", "--width values must").replace("need at least 2 networks", "--networks: need at least 2")
+          .replace("memory budget", "--memory").replace("method must", "--method must");
     }
 
     static int[] parseInputs(String text) {

@@ -44,8 +44,11 @@ public final class SignalPropagation {
 
   /** Settings; {@code x1}, {@code x2} are the two inputs (length n_0). */
   public record Settings(double[] varW, double varB, int depth, int[] widths, int networks, float[] x1, float[] x2,
-                         long seed, double memoryGiB) {
+                         long seed, double memoryGiB, Method method) {
     public Settings {
+      if (method == null) {
+        throw new IllegalArgumentException("method must be networks or projection");
+      }
       if (varW.length == 0 || widths.length == 0) {
         throw new IllegalArgumentException("need at least one sigma_w^2 and one width");
       }
@@ -77,6 +80,30 @@ public final class SignalPropagation {
     }
   }
 
+  /**
+   * How the M networks are sampled. {@code NETWORKS}: every weight of every network drawn ({@link Ensemble},
+   * n^2 Gaussians per layer) and the two inputs pushed through with the backend's batched GEMM and fused
+   * bias + tanh. {@code PROJECTION}: only what the two inputs see of each fresh layer, exactly: with y_a the
+   * previous layer's activations (the inputs x_a at layer 1) and the rows w_i of W^l independent
+   * N(0, sigma_w^2 / n_{l-1} I), the pairs (w_i . y_1, w_i . y_2) are independent across i and bivariate
+   * normal with covariance (sigma_w^2 / n_{l-1}) [y_1.y_1, y_1.y_2; y_1.y_2, y_2.y_2]; adding the shared
+   * bias b_i gives z^l with exactly the networks' joint law of (z^1, ..., z^L) for the two inputs, at
+   * 3n Gaussians per layer instead of n^2 (on the host, Philox key seed_k, streams 2l and 2l+1). The
+   * networks are then different draws from the same distribution; a test checks the two agree.
+   */
+  public enum Method {
+    NETWORKS, PROJECTION;
+
+    /** "networks" or "projection". */
+    public static Method parse(String s) {
+      return switch (s) {
+        case "networks" -> NETWORKS;
+        case "projection" -> PROJECTION;
+        default -> throw new IllegalArgumentException("method must be networks or projection, got '" + s + "'");
+      };
+    }
+  }
+
   /** One (sigma_w^2, width, layer) row; layer 0 is the input. */
   public record LayerRow(double varW, int width, int layer, double q, double qSe, double qMeanField, double c,
                          double cSe, double cMeanField, double qVar) {}
@@ -105,7 +132,7 @@ public final class SignalPropagation {
       MeanFieldPoint point = MeanField.of(MeanFieldActivation.TANH, varW, s.varB());
       for (int n : s.widths()) {
         long t0 = System.nanoTime();
-        double[][][] qc = measure(backend, s, varW, n);
+        double[][][] qc = s.method() == Method.NETWORKS ? measure(backend, s, varW, n) : project(s, varW, n);
         int depth = s.depth();
         double[] c = new double[depth + 1];
         double[] cSe = new double[depth + 1];
@@ -186,6 +213,60 @@ public final class SignalPropagation {
             prevStride = 2L * n;
           }
         }
+      }
+    }
+    return out;
+  }
+
+  /** As {@link #measure} by the exact projection sampler ({@link Method#PROJECTION}), in double precision. */
+  static double[][][] project(Settings s, double varW, int n) {
+    int depth = s.depth();
+    double[][][] out = new double[2][depth][s.networks()];
+    double[] g1 = new double[n];
+    double[] g2 = new double[n];
+    double sb = Math.sqrt(s.varB());
+    for (int k = 0; k < s.networks(); k++) {
+      long key = s.seed() + k;
+      double[] y1 = new double[s.x1().length];
+      double[] y2 = new double[s.x2().length];
+      for (int i = 0; i < y1.length; i++) {
+        y1[i] = s.x1()[i];
+        y2[i] = s.x2()[i];
+      }
+      for (int l = 0; l < depth; l++) {
+        int in = y1.length;
+        double a11 = 0;
+        double a22 = 0;
+        double a12 = 0;
+        for (int i = 0; i < in; i++) {
+          a11 += y1[i] * y1[i];
+          a22 += y2[i] * y2[i];
+          a12 += y1[i] * y2[i];
+        }
+        double scale = varW / in;
+        // Cholesky of scale * [a11 a12; a12 a22]: g1 = l11 u, g2 = l21 u + l22 v
+        double l11 = Math.sqrt(scale * a11);
+        double l21 = l11 > 0 ? scale * a12 / l11 : 0;
+        double l22 = Math.sqrt(Math.max(0, scale * a22 - l21 * l21));
+        double s11 = 0;
+        double s22 = 0;
+        double s12 = 0;
+        for (int i = 0; i < n; i++) {
+          double u = org.nnstm.tensor.Philox.gaussian(key, 2L * l, 2L * i);
+          double v = org.nnstm.tensor.Philox.gaussian(key, 2L * l, 2L * i + 1);
+          double b = sb * org.nnstm.tensor.Philox.gaussian(key, 2L * l + 1, i);
+          double z1 = l11 * u + b;
+          double z2 = l21 * u + l22 * v + b;
+          s11 += z1 * z1;
+          s22 += z2 * z2;
+          s12 += z1 * z2;
+          g1[i] = Math.tanh(z1);
+          g2[i] = Math.tanh(z2);
+        }
+        out[0][l][k] = (s11 + s22) / (2.0 * n);
+        out[1][l][k] = s12 / Math.sqrt(s11 * s22);
+        y1 = g1.clone();
+        y2 = g2.clone();
       }
     }
     return out;
@@ -426,7 +507,7 @@ public final class SignalPropagation {
         "q^l (mean squared pre-activation)", qs.toArray(new org.nnstm.plot.Series[0]));
     files.add(qPng);
     java.nio.file.Path cPng = dir.resolve("propagation-c.png");
-    org.nnstm.plot.Plots.lineChart(cPng, "Correlation c^l of two inputs" + sub, "layer l",
+    org.nnstm.plot.Plots.lineChart(cPng, "c^l of two inputs" + sub, "layer l",
         "c^l", cs.toArray(new org.nnstm.plot.Series[0]));
     files.add(cPng);
     java.nio.file.Path wPng = dir.resolve("propagation-width.png");
