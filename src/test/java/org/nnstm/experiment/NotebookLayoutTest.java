@@ -85,6 +85,15 @@ class NotebookLayoutTest {
     assertEquals(0, GridResumeTest.quiet("train", "--backend", "cpu", "--data", data, "--widths", "784,64,48,10",
         "--var-w", "1.0,2.0", "--epochs", "3", "--train-limit", "500", "--params", "--hooks", "--out",
         dir.toString()));
+    // the notebook's names: e0 and e{E-1} = e2 (not e1, not e3)
+    for (String tag : new String[] {"100-3", "200-3"}) {
+      for (String f : new String[] {"e0-para-", "e0-hooks-", "e2-para-", "e2-hooks-", "init-para-", "init-hooks-"}) {
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve(f + tag + ".hdf5")), f + tag);
+      }
+      for (String f : new String[] {"e1-hooks-", "e3-hooks-"}) {
+        assertTrue(!java.nio.file.Files.exists(dir.resolve(f + tag + ".hdf5")), f + tag);
+      }
+    }
     // load_and_run(L, 0) and load_and_run(L, E - 1) with E = 3: the notebook's loaders on nnstm's files
     String pre = python("kl", dir.toString(), "--depth", "3", "--var-w", "1.0,2.0", "--epoch", "0",
         "--samples", "" + SAMPLES, "--seed", "1");

@@ -212,9 +212,11 @@ class RelativeEntropyTest {
   void analyzeKlWritesEachFormAndLeavesNothingOnFailure(@TempDir Path dir) throws Exception {
     String data = org.nnstm.cli.TestData.mnist().toString();
     assertEquals(0, GridResumeTest.quiet("train", "--backend", "cpu", "--data", data, "--widths", "784,64,48,10",
-        "--var-w", "1.0,2.0", "--epochs", "2", "--train-limit", "500", "--params", "--hooks", "--out", dir.toString()));
+        "--var-w", "1.0,2.0", "--epochs", "3", "--train-limit", "500", "--params", "--hooks", "--every-epoch",
+        "--out", dir.toString()));
+    // --every-epoch: e0, e1 and e2 (after 0-based epochs 0..E-1)
     for (String f : new String[] {"init-para-100-3.hdf5", "init-hooks-100-3.hdf5", "e0-para-100-3.hdf5",
-        "e0-hooks-100-3.hdf5", "e1-para-200-3.hdf5", "e1-hooks-200-3.hdf5"}) {
+        "e0-hooks-100-3.hdf5", "e1-para-200-3.hdf5", "e1-hooks-200-3.hdf5", "e2-hooks-200-3.hdf5"}) {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
     for (String form : new String[] {"current", "2021", "kl"}) {
@@ -228,7 +230,7 @@ class RelativeEntropyTest {
         assertEquals(3, kl.length, f);
         assertEquals(3, se.length, f);
         assertEquals(0.0, kl[0], f);
-        assertEquals(f.contains("pre") ? -1.0 : 1.0, Hdf5.number(h, "epoch", p), f);
+        assertEquals(f.contains("pre") ? -1.0 : 2.0, Hdf5.number(h, "epoch", p), f);
         for (int m = 1; m < 3; m++) {
           assertTrue(Double.isFinite(kl[m]) && se[m] > 0, f + form + " layer " + m);
           if (form.equals("kl")) {
@@ -254,7 +256,7 @@ class RelativeEntropyTest {
         Files.copy(f, broken.resolve(f.getFileName()));
       }
     }
-    Path hooks = broken.resolve("e1-hooks-200-3.hdf5");
+    Path hooks = broken.resolve("e2-hooks-200-3.hdf5");
     Map<String, Object> h = Hdf5.read(hooks);
     float[][] in2 = Hdf5.matrix(h, "in-1", hooks);
     for (float[] row : in2) {
