@@ -80,18 +80,18 @@ class TrainCommandTest {
     assertEquals(1.5, Hdf5.number(f, "var_weight", acc));
     assertEquals(3.0, Hdf5.number(f, "depth", acc));
     assertEquals(1, Hdf5.vector(f, "accuracies", acc).length);
-    Path para = out.resolve("e1-para-250-3-s0.hdf5");
+    Path para = out.resolve("e0-para-250-3-s0.hdf5");
     Map<String, Object> p = Hdf5.read(para);
     assertEquals(784, Hdf5.matrix(p, "W0", para).length);
     assertEquals(784, Hdf5.matrix(p, "W0", para)[0].length);
     assertEquals(10, Hdf5.matrix(p, "W2", para).length);
     assertEquals(400, Hdf5.vector(p, "B1", para).length);
-    Path hooks = out.resolve("e0-hooks-150-3-s0.hdf5");
+    Path hooks = out.resolve("init-hooks-150-3-s0.hdf5");
     Map<String, Object> h = Hdf5.read(hooks);
     assertEquals(16, Hdf5.matrix(h, "in-2", hooks).length);
     assertEquals(10, Hdf5.matrix(h, "in-2", hooks)[0].length);
     try (Stream<Path> s = Files.list(out)) {
-      // 4 models x (acc + init/e1 para + e0/e1 hooks)
+      // 4 models x (acc + init/e0 para + init/e0 hooks)
       assertEquals(4 * 5, s.count());
     }
   }
