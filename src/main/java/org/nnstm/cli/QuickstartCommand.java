@@ -296,7 +296,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     SignalPropagation.Result r = SignalPropagation.run(backend, s, line -> { });
     Path dir = out.resolve("propagation");
     AtomicFiles.requireWritableDirectory(dir);
-    SignalPropagation.write(dir, s, r);
+    org.nnstm.experiment.SignalPropagationFiles.write(dir, s, r);
     summary.append("## Signal propagation (`propagation/propagation-q.png`, `-c.png`, `-width.png`)\n\n")
         .append(String.format(Locale.ROOT, "%d random tanh networks 784 -> n -> ... -> n (depth %d, widths %s, "
             + "sigma_b^2 = %s) fed MNIST training images 0 and 1: per layer the mean squared pre-activation q^l "
