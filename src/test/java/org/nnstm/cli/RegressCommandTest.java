@@ -146,6 +146,7 @@ class RegressCommandTest {
         {"--readout-var", "NaN"},
         {"--test-digits", "-1"},
         {"--hidden-activation", "relu"},
+        {"--bins", "100000000"},
     };
     TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
   }
