@@ -105,6 +105,19 @@ class RegressCommandTest {
   }
 
   @Test
+  void aRunThatFailsAfterCreatingItsDirectoryRemovesItAgain() throws IOException {
+    Path data = TestData.mnist();
+    Path out = dir.resolve("failed");
+    // a batch of 2e6 rows cannot be allocated (784 x 2e6 floats): refused after --out was created
+    TrainCommandTest.Result r = TrainCommandTest.run("regress", "--backend", "cpu", "--data", data.toString(),
+        "--train-limit", "100", "--bins", "20", "--widths", "8", "--batch", "2000000", "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().lines().filter(l -> l.startsWith("nnstm: error: ")).count(), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertFalse(Files.exists(out), "the empty directory the run created is gone");
+  }
+
+  @Test
   void aFailedWriteLeavesTheDirectoryAsItWas() throws IOException {
     Path out = dir.resolve("whole");
     Files.createDirectories(out);
