@@ -325,6 +325,12 @@ public final class RegressCommand implements Callable<Integer> {
       try (var entries = Files.list(stage)) {
         files = entries.sorted().toList();
       }
+      for (Path f : files) { // a rename over a directory would fail half-way: refuse before the first one
+        if (Files.isDirectory(out.resolve(f.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new IOException("cannot write " + out.resolve(f.getFileName()) + ": a directory of that name is "
+              + "in the way (nothing in " + out + " was changed)");
+        }
+      }
       for (Path f : files) {
         Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

@@ -133,6 +133,16 @@ class RegressCommandTest {
       assertEquals(List.of(out.resolve("history.hdf5")), entries.toList(), "only the old file, no staging");
     }
     assertEquals("old", Files.readString(out.resolve("history.hdf5")));
+    // a directory in the way of the second file: refused before the first rename
+    Files.createDirectories(out.resolve("zz.png"));
+    IOException inTheWay = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+        RegressCommand.publish(out, stage -> {
+          Files.writeString(stage.resolve("history.hdf5"), "new");
+          Files.writeString(stage.resolve("zz.png"), "new");
+        }));
+    assertTrue(inTheWay.getMessage().contains("a directory of that name is in the way"), inTheWay.getMessage());
+    assertEquals("old", Files.readString(out.resolve("history.hdf5")));
+    Files.delete(out.resolve("zz.png"));
     RegressCommand.publish(out, stage -> Files.writeString(stage.resolve("history.hdf5"), "new"));
     assertEquals("new", Files.readString(out.resolve("history.hdf5")));
     try (var entries = Files.list(out)) {
