@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 /** {@code nnstm kde}: Gaussian KDE (scipy.stats.gaussian_kde semantics) of CSV samples at CSV points. */
 @Command(name = "kde", mixinStandardHelpOptions = true,
     description = {"Gaussian kernel density estimate (scipy.stats.gaussian_kde semantics) evaluated at points.",
-        "CSV: one sample/point per row, comma-separated columns; an all-text first line is a header."})
+        "CSV (UTF-8): one sample/point per row, comma-separated decimal numbers; '#' lines are comments. A first "
+            + "line whose fields all start with a letter or '_' (or are quoted) is a header (see --header); any "
+            + "other field that is not a finite number is an error naming file, line and column."})
 public final class KdeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -30,6 +32,9 @@ public final class KdeCommand implements Callable<Integer> {
   @Option(names = "--weights", paramLabel = "W.csv", description = "optional positive weights, one per sample")
   Path weights;
 
+  @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no", description = KdeCsv.HEADER_HELP)
+  String header;
+
   @Option(names = "--json", description = "print {\"density\": [...]} instead of one density per line")
   boolean json;
 
@@ -41,23 +46,27 @@ public final class KdeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GaussianKde.Bandwidth bw = GaussianKde.Bandwidth.parse(bandwidth);
-    double[][] s = KdeCsv.readMatrix(samples);
-    double[][] p = KdeCsv.readMatrix(points);
+    KdeCsv.Header h = KdeCsv.Header.parse("--header", header);
+    String be = backend.toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("exact", "cpu", "cuda", "auto").contains(be)) {
+      throw new IllegalArgumentException("unknown --backend '" + backend + "': use exact, cpu, cuda or auto");
+    }
+    double[][] s = KdeCsv.readMatrix(samples, h);
+    if (s.length < 2) {
+      throw new IllegalArgumentException(samples + ": KDE needs at least 2 samples, got " + s.length);
+    }
+    double[][] p = KdeCsv.readMatrix(points, h);
     if (p[0].length != s[0].length) {
       throw new IllegalArgumentException(String.format("%s has %d columns but %s has %d: dimensions must match",
           points, p[0].length, samples, s[0].length));
     }
     double[] w = null;
     if (weights != null) {
-      w = KdeCsv.readVector(weights);
+      w = KdeCsv.readVector(weights, h);
       if (w.length != s.length) {
         throw new IllegalArgumentException(
             String.format("%s has %d weights but %s has %d samples", weights, w.length, samples, s.length));
       }
-    }
-    String be = backend.toLowerCase(java.util.Locale.ROOT);
-    if (!java.util.List.of("exact", "cpu", "cuda", "auto").contains(be)) {
-      throw new IllegalArgumentException("unknown --backend '" + backend + "': use exact, cpu, cuda or auto");
     }
     GaussianKde kde = new GaussianKde(s, bw, w);
     double[] density;
@@ -76,18 +85,21 @@ public final class KdeCommand implements Callable<Integer> {
         }
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
+    // one string, one print: picocli's writer flushes on every println
+    StringBuilder sb = new StringBuilder(density.length * 24 + 16);
     if (json) {
-      StringBuilder sb = new StringBuilder("{\"density\": [");
+      sb.append("{\"density\": [");
       for (int j = 0; j < density.length; j++) {
         sb.append(j == 0 ? "" : ", ").append(density[j]);
       }
-      out.println(sb.append("]}"));
+      sb.append("]}").append(System.lineSeparator());
     } else {
       for (double v : density) {
-        out.println(v);
+        sb.append(v).append(System.lineSeparator());
       }
     }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(sb);
     out.flush();
     return 0;
   }
