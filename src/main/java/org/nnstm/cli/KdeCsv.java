@@ -19,7 +19,7 @@ import java.util.Locale;
  * must have as many fields as the data rows. Every other field that is not a finite decimal number is an
  * error naming the file, line, column and the text (one line, control characters escaped).
  *
- * <p>Numbers are exactly rounded, identical to {@link Double#parseDouble}: see {@link #parseDecimal}.
+ * <p>Numbers are exactly rounded, identical to {@link Double#parseDouble}: see {@link DecimalParser}.
  */
 final class KdeCsv {
   private KdeCsv() {}
@@ -41,12 +41,6 @@ final class KdeCsv {
   /** Help text shared by the commands' --header options. */
   static final String HEADER_HELP = "auto (default): the first line is a header only if every field starts with "
       + "a letter or '_' or is quoted; yes: the first line is a header; no: no header";
-
-  /** Exact powers of ten 10^0 .. 10^22 (5^22 < 2^53, so each is a double without rounding). */
-  private static final double[] POW10 = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-    1e19, 1e20, 1e21, 1e22
-  };
 
   /** Reads an n x d matrix (n >= 1 rows, d >= 1 columns); see the class comment for the format. */
   static double[][] readMatrix(Path file, Header header) {
@@ -144,7 +138,7 @@ final class KdeCsv {
         while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t')) {
           b--;
         }
-        double v = parseDecimal(data, a, b);
+        double v = DecimalParser.parse(data, a, b);
         if (!Double.isFinite(v)) {
           throw badField(name, line, col + 1, data, a, b, v);
         }
@@ -179,93 +173,6 @@ final class KdeCsv {
       out[r] = Arrays.copyOfRange(values, r * cols, (r + 1) * cols);
     }
     return out;
-  }
-
-  /**
-   * The double nearest to the decimal {@code [+-]digits[.digits][(e|E)[+-]digits]} in bytes [s, e) (not
-   * modified), rounded as {@link Double#parseDouble} rounds (half to even); +-Infinity when it overflows;
-   * NaN when the text is not of that form (empty, other characters, Java-only spellings such as "1d",
-   * "0x1p3", "NaN", "Infinity").
-   *
-   * <p>Fast path (Clinger 1990): with at most 15 significant digits the digits form an integer M < 2^53,
-   * exact in a double, and with a decimal exponent |k| <= 22 the power 10^|k| is exact too (5^22 < 2^53);
-   * one IEEE multiplication M * 10^k or division M / 10^-k is then correctly rounded, so the result is the
-   * nearest double to the decimal. Any other input goes to {@link Double#parseDouble} on the same text.
-   */
-  static double parseDecimal(byte[] b, int s, int e) {
-    int i = s;
-    boolean negative = false;
-    if (i < e && (b[i] == '-' || b[i] == '+')) {
-      negative = b[i] == '-';
-      i++;
-    }
-    long mantissa = 0;
-    int significant = 0;
-    int exp10 = 0;
-    boolean anyDigit = false;
-    while (i < e && b[i] >= '0' && b[i] <= '9') {
-      anyDigit = true;
-      int digit = b[i] - '0';
-      if (significant > 0 || digit != 0) {
-        if (significant < 18) {
-          mantissa = 10 * mantissa + digit;
-        } else {
-          exp10++;
-        }
-        significant++;
-      }
-      i++;
-    }
-    if (i < e && b[i] == '.') {
-      i++;
-      while (i < e && b[i] >= '0' && b[i] <= '9') {
-        anyDigit = true;
-        int digit = b[i] - '0';
-        if (significant > 0 || digit != 0) {
-          if (significant < 18) {
-            mantissa = 10 * mantissa + digit;
-            exp10--;
-          }
-          significant++;
-        } else {
-          exp10--;
-        }
-        i++;
-      }
-    }
-    if (!anyDigit) {
-      return Double.NaN;
-    }
-    if (i < e && (b[i] == 'e' || b[i] == 'E')) {
-      i++;
-      boolean expNegative = false;
-      if (i < e && (b[i] == '-' || b[i] == '+')) {
-        expNegative = b[i] == '-';
-        i++;
-      }
-      if (i == e) {
-        return Double.NaN;
-      }
-      int exponent = 0;
-      while (i < e && b[i] >= '0' && b[i] <= '9') {
-        if (exponent < 100_000) {
-          exponent = 10 * exponent + (b[i] - '0');
-        }
-        i++;
-      }
-      exp10 += expNegative ? -exponent : exponent;
-    }
-    if (i != e) {
-      return Double.NaN;
-    }
-    if (mantissa == 0) {
-      return negative ? -0.0 : 0.0;
-    }
-    if (significant <= 15 && exp10 >= -22 && exp10 <= 22) {
-      double m = negative ? -mantissa : mantissa;
-      return exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
-    }
-    return Double.parseDouble(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
   }
 
   private static int skipBlank(byte[] data, int from, int to) {

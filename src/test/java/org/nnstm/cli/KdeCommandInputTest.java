@@ -33,7 +33,7 @@ class KdeCommandInputTest {
   private static Result main(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
+    var cl = Main.commandLine(args); // the path Main.execute takes: only the named subcommand built
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);
