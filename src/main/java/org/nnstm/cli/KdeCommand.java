@@ -85,22 +85,31 @@ public final class KdeCommand implements Callable<Integer> {
         }
       }
     }
+    String text = json ? "{\"density\": [" + format(density, ", ") + "]}" + System.lineSeparator()
+        : format(density, System.lineSeparator()) + System.lineSeparator();
     // one string, one print: picocli's writer flushes on every println
-    StringBuilder sb = new StringBuilder(density.length * 24 + 16);
-    if (json) {
-      sb.append("{\"density\": [");
-      for (int j = 0; j < density.length; j++) {
-        sb.append(j == 0 ? "" : ", ").append(density[j]);
-      }
-      sb.append("]}").append(System.lineSeparator());
-    } else {
-      for (double v : density) {
-        sb.append(v).append(System.lineSeparator());
-      }
-    }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(sb);
+    out.print(text);
     out.flush();
     return 0;
+  }
+
+  /**
+   * The values as {@link Double#toString} writes them (text that reads back to the same double),
+   * joined by {@code separator}; formatted in parallel blocks of 2048 (Double.toString is about 6 us a value
+   * in a fresh JVM, 60 ms for 10^4 densities), joined in order.
+   */
+  static String format(double[] values, String separator) {
+    int block = 2048;
+    int blocks = (values.length + block - 1) / block;
+    String[] parts = new String[blocks];
+    java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+      StringBuilder sb = new StringBuilder(block * 24);
+      for (int j = b * block; j < Math.min(values.length, (b + 1) * block); j++) {
+        sb.append(j == b * block ? "" : separator).append(values[j]);
+      }
+      parts[b] = sb.toString();
+    });
+    return String.join(separator, parts);
   }
 }

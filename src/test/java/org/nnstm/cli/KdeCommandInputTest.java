@@ -79,6 +79,21 @@ class KdeCommandInputTest {
     assertClose("kde of a BOM file with header vs scipy", SCIPY_DENSITY, numbers(r.out), 0, SCIPY_RTOL);
   }
 
+  /** The parallel block formatting of the densities against a plain sequential loop. */
+  @Test
+  void formatIsTheSequentialJoin() {
+    java.util.Random rng = new java.util.Random(19);
+    for (int n : new int[] {1, 2, 2047, 2048, 2049, 5000}) {
+      double[] v = new double[n];
+      StringBuilder expected = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        v[i] = Math.exp(-40 * rng.nextDouble()) * (i % 7 == 0 ? 0 : 1);
+        expected.append(i == 0 ? "" : "\n").append(Double.toString(v[i]));
+      }
+      assertEquals(expected.toString(), KdeCommand.format(v, "\n"), "n = " + n);
+    }
+  }
+
   static Stream<Arguments> badRuns() {
     List<Arguments> cases = new ArrayList<>();
     // {samples text, points text, weights text or null, extra args, message fragments}
