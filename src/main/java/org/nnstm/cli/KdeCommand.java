@@ -67,8 +67,19 @@ public final class KdeCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             String.format("%s has %d weights but %s has %d samples", weights, w.length, samples, s.length));
       }
+      for (int i = 0; i < w.length; i++) {
+        if (!(w[i] > 0)) {
+          throw new IllegalArgumentException(
+              String.format("%s: weight %d (of %d) must be > 0, got %s", weights, i + 1, w.length, w[i]));
+        }
+      }
     }
-    GaussianKde kde = new GaussianKde(s, bw, w);
+    GaussianKde kde;
+    try {
+      kde = new GaussianKde(s, bw, w);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(samples + ": " + e.getMessage(), e); // singular covariance
+    }
     double[] density;
     if (be.equals("exact")) {
       density = kde.pdf(p);

@@ -192,7 +192,7 @@ final class KdeCsv {
     return n;
   }
 
-  /** Every field of the line [s, e) is a name: starts with a letter (any non-ASCII byte counts) or '_', or is quoted. */
+  /** Every field of the line [s, e) is a name: starts with a letter (any non-ASCII byte) or '_', or is quoted. */
   private static boolean isHeader(byte[] data, int s, int e) {
     int f = s;
     while (true) {

@@ -112,7 +112,8 @@ class KdeCommandInputTest {
     cases.add(Arguments.of("empty samples", "", "0\n", null, List.of(), List.of("s.csv: no data rows (empty file)")));
     cases.add(Arguments.of("header-only points", "1\n2\n", "x\n", null, List.of(),
         List.of("p.csv: no data rows (only a header, line 1)")));
-    cases.add(Arguments.of("one sample", "1\n", "0\n", null, List.of(), List.of("s.csv: KDE needs at least 2 samples")));
+    cases.add(Arguments.of("one sample", "1\n", "0\n", null, List.of(),
+        List.of("s.csv: KDE needs at least 2 samples")));
     cases.add(Arguments.of("points of another dimension", "1,2\n3,4\n5,7\n", "1,2,3\n", null, List.of(),
         List.of("p.csv has 3 columns but", "s.csv has 2")));
     cases.add(Arguments.of("weights of another length", "1\n2\n3\n", "0\n", "1\n2\n", List.of(),
@@ -123,6 +124,20 @@ class KdeCommandInputTest {
         List.of("unknown --header 'maybe'")));
     cases.add(Arguments.of("header declared, data wider", "x\n1,2\n3,4\n", "0,0\n", null, List.of("--header", "yes"),
         List.of("s.csv line 2: 2 columns, but the header (line 1) has 1")));
+    cases.add(Arguments.of("constant samples", "5\n5\n5\n", "0\n", null, List.of(),
+        List.of("s.csv: data covariance is singular: all 3 samples are equal")));
+    cases.add(Arguments.of("collinear samples", "1,2\n2,4\n3,6\n", "0,0\n", null, List.of(),
+        List.of("s.csv: data covariance is singular")));
+    cases.add(Arguments.of("negative weight", "1\n2\n3\n", "0\n", "1\n-2\n3\n", List.of(),
+        List.of("w.csv: weight 2 (of 3) must be > 0, got -2.0")));
+    cases.add(Arguments.of("zero weight", "1\n2\n3\n", "0\n", "0\n2\n3\n", List.of(),
+        List.of("w.csv: weight 1 (of 3) must be > 0, got 0.0")));
+    cases.add(Arguments.of("zero bandwidth", "1\n2\n3\n", "0\n", null, List.of("--bw", "0"),
+        List.of("bandwidth factor must be finite and > 0, got 0.0")));
+    cases.add(Arguments.of("NaN bandwidth", "1\n2\n3\n", "0\n", null, List.of("--bw", "NaN"),
+        List.of("bandwidth must be scott, silverman or a positive number, got 'NaN'")));
+    cases.add(Arguments.of("unknown backend", "1\n2\n3\n", "0\n", null, List.of("--backend", "tpu"),
+        List.of("unknown --backend 'tpu'")));
     return cases.stream();
   }
 
@@ -139,6 +154,16 @@ class KdeCommandInputTest {
     args.addAll(extra);
     Result r = main(args.toArray(new String[0]));
     assertOneLineUserError(what, r, fragments);
+  }
+
+  @Test
+  void unreadableInputIsNamed() throws IOException {
+    Path p = write("p.csv", "0\n");
+    Result r = main("kde", "--samples", dir.toString(), "--points", p.toString());
+    assertOneLineUserError("directory as samples", r, List.of("cannot read " + dir));
+    r = main("kde", "--samples", dir.resolve("missing.csv").toString(), "--points", p.toString());
+    assertOneLineUserError("missing samples", r,
+        List.of("cannot read " + dir.resolve("missing.csv") + ": no such file"));
   }
 
   @Test
