@@ -8,7 +8,7 @@ import org.nnstm.tensor.Philox;
 import org.nnstm.tensor.Tensor;
 
 /**
- * The CPU backend: GEMM, axpy and the SGD update through OpenBLAS ({@link OpenBlas}), every other op as a
+ * The CPU backend: GEMM through OpenBLAS ({@link OpenBlas}), every other op as a
  * plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
  * scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
  * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
@@ -277,10 +277,27 @@ public final class CpuBackend implements Backend {
     CpuTensor ty = own("axpy: y", y);
     range("axpy: x", tx, 0, n);
     range("axpy: y", ty, 0, n);
-    long xAt = tx.address();
-    long yAt = ty.address();
-    blocks(n, (from, len) -> OpenBlas.saxpy(len, alpha, xAt + 4 * from, yAt + 4 * from));
+    FloatBuffer xb = tx.data();
+    FloatBuffer yb = ty.data();
+    // A Java loop, not OpenBLAS's saxpy: Java never fuses the multiply and the add, so every element rounds the
+    // same way wherever it sits in the vector (saxpy's vector body and its tail round differently, which made a
+    // model's update depend on the ensemble size K).
+    blocks(n, (from, count) -> {
+      float[][] s = scratch.get();
+      float[] xs = s[0];
+      float[] ys = s[1];
+      for (int at = (int) from, end = (int) from + count; at < end; at += CHUNK) {
+        int len = Math.min(CHUNK, end - at);
+        xb.get(at, xs, 0, len);
+        yb.get(at, ys, 0, len);
+        for (int i = 0; i < len; i++) {
+          ys[i] += alpha * xs[i];
+        }
+        yb.put(at, ys, 0, len);
+      }
+    });
   }
+
 
   /** Runs {@code body(from, len)} over [0, n) in blocks of {@value #BLOCK} elements, one task each. */
   private void blocks(long n, BlockBody body) {
@@ -602,17 +619,32 @@ public final class CpuBackend implements Backend {
     range("sgdMomentum: w", tw, 0, n);
     range("sgdMomentum: g", tg, 0, n);
     range("sgdMomentum: v", tv, 0, n);
-    // Three OpenBLAS passes per block, v *= mu; v += g; w -= lr v (PyTorch's rounding order), measured 2-3x
-    // faster than one fused Java loop over the buffers (benchmarks/RESULTS.md).
-    long wAt = tw.address();
-    long gAt = tg.address();
-    long vAt = tv.address();
-    blocks(n, (from, len) -> {
-      OpenBlas.sscal(len, mu, vAt + 4 * from);
-      OpenBlas.saxpy(len, 1f, gAt + 4 * from, vAt + 4 * from);
-      OpenBlas.saxpy(len, -lr, vAt + 4 * from, wAt + 4 * from);
+    // One Java pass per block, v = mu v + g; w = w - lr v, each product and sum rounded separately (PyTorch's
+    // order; position-independent rounding, see axpy).
+    FloatBuffer wb = tw.data();
+    FloatBuffer gb = tg.data();
+    FloatBuffer vb = tv.data();
+    blocks(n, (from, count) -> {
+      float[][] s = scratch.get();
+      float[] ws = s[0];
+      float[] gs = s[1];
+      float[] vs = s[2];
+      for (int at = (int) from, end = (int) from + count; at < end; at += CHUNK) {
+        int len = Math.min(CHUNK, end - at);
+        wb.get(at, ws, 0, len);
+        gb.get(at, gs, 0, len);
+        vb.get(at, vs, 0, len);
+        for (int i = 0; i < len; i++) {
+          float vel = mu * vs[i] + gs[i];
+          vs[i] = vel;
+          ws[i] -= lr * vel;
+        }
+        vb.put(at, vs, 0, len);
+        wb.put(at, ws, 0, len);
+      }
     });
   }
+
 
   // ---------------------------------------------------------------- random numbers
 

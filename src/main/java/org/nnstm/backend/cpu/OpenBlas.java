@@ -90,16 +90,6 @@ final class OpenBlas {
         m, n, k, alpha, new At(a), lda, new At(b), ldb, beta, new At(c), ldc);
   }
 
-  /** y[i] += alpha x[i], i < n, on native float arrays at the given addresses (bytes). */
-  static void saxpy(int n, float alpha, long x, long y) {
-    openblas_full.cblas_saxpy(n, alpha, new At(x), 1, new At(y), 1);
-  }
-
-  /** x[i] *= alpha, i < n, on a native float array at the given address (bytes). */
-  static void sscal(int n, float alpha, long x) {
-    openblas_full.cblas_sscal(n, alpha, new At(x), 1);
-  }
-
   /** A float pointer at a raw address; owns nothing. */
   private static final class At extends FloatPointer {
     At(long address) {
