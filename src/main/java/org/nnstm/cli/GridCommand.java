@@ -4,12 +4,19 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.nnstm.data.Mnist;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.RunManifest;
+import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.Layouts;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.RunMemory;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,38 +83,96 @@ public final class GridCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (collect != null) {
-      return summarize(collect, err);
+      return collect(collect, err);
     }
     if (varW == null || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
-    String[] sh = shard.split("/");
-    if (sh.length != 2) {
-      throw new IllegalArgumentException("--shard must be i/n, got '" + shard + "'");
-    }
-    int i;
-    int n;
-    try {
-      i = Integer.parseInt(sh[0].trim());
-      n = Integer.parseInt(sh[1].trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + shard + "'");
-    }
+    int[] sh = parseShard(shard);
     backendOptions.validate();
-    CriticalityGrid.Plan plan = new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW),
-        Ranges.ints("--depth", depth), varB, seed, seeds, layout, epochs, EnsembleTrainer.Config.reference(), i, n,
-        memoryGiB);
+    CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
+    Map<String, String> settings = CriticalityGrid.settings(plan,
+        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), "validation (training-file images 50000..59999)");
+    new RunManifest("grid", settings, null).check(out);
+    if (CriticalityGrid.shard(plan).isEmpty()) {
+      err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
+          plan.shard(), plan.shards(), plan.depths().length, plan.shards());
+      err.flush();
+      return 0;
+    }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    CriticalityGrid.Outcome outcome;
     try (Backend backend = backendOptions.open(err)) {
+      requireMemory(plan, backend);
       AtomicFiles.requireWritableDirectory(out);
+      RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
+      new RunManifest("grid", settings, prov).open(out);
       try (Progress bar = new Progress(err, "grid")) {
-        CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
+        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
           err.println("nnstm: " + line);
           err.flush();
-        }, bar);
+        }, bar, prov.attributes());
       }
     }
+    if (outcome.cells() == 0) {
+      return 0;
+    }
+    int missing = CriticalityGrid.incomplete(out, plan, CriticalityGrid.cells(plan)).size();
+    if (missing > 0) {
+      err.printf(Locale.ROOT, "nnstm: grid: %d of %d cells of the whole grid are not complete yet (other shards%s);"
+          + " when they are, the last to finish (or nnstm grid --collect %s) writes grid.csv and the figure%n",
+          missing, CriticalityGrid.cells(plan).size(), outcome.leftToOthers() > 0 ? " or processes" : "", out);
+      err.flush();
+      return 0;
+    }
     return summarize(out, err);
+  }
+
+  /** The plan from the options, as shard i of n. */
+  CriticalityGrid.Plan plan(int i, int n) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+    }
+    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW), Ranges.ints("--depth", depth), varB, seed, seeds,
+        layout, epochs, EnsembleTrainer.Config.reference(), i, n, memoryGiB);
+  }
+
+  /** Refuses, before anything is allocated, a grid whose largest pass does not fit (see {@link RunMemory}). */
+  static void requireMemory(CriticalityGrid.Plan plan, Backend backend) {
+    for (int d : plan.depths()) {
+      NetworkSpec net = NetworkSpec.tanh(Layouts.named(plan.layout(), d));
+      int perPass = Ensemble.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
+      RunMemory.requireFits(RunMemory.pass(net, plan.config().batchSize(), perPass, 0, false),
+          "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), backend.kind().equals("cpu"));
+    }
+  }
+
+  static int[] parseShard(String text) {
+    String[] sh = text.split("/");
+    if (sh.length != 2) {
+      throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+    }
+    try {
+      return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+    }
+  }
+
+  /**
+   * --collect DIR: grid.csv and the figure from the accuracy files. With a manifest, every cell of the recorded
+   * plan must be complete (a partial grid is named, not summarised).
+   */
+  private int collect(Path dir, PrintWriter err) throws Exception {
+    if (RunManifest.exists(dir)) {
+      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+      int missing = CriticalityGrid.incomplete(dir, plan, CriticalityGrid.cells(plan)).size();
+      if (missing > 0) {
+        throw new IllegalArgumentException(dir + ": " + missing + " of " + CriticalityGrid.cells(plan).size()
+            + " cells are not complete (see nnstm grid --status " + dir + "); nothing collected");
+      }
+    }
+    return summarize(dir, err);
   }
 
   private int summarize(Path dir, PrintWriter err) throws Exception {

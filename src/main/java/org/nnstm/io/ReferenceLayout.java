@@ -31,12 +31,23 @@ public final class ReferenceLayout implements TrainingRun.Listener {
   private final boolean params;
   private final TrainingRun.Data hookData;
   private final int epochs;
+  private final Map<String, Object> attributes;
   private final Map<Integer, List<Double>> accuracies = new LinkedHashMap<>();
 
   /**
    * @param hookData images whose pre-activations are recorded, or null for no hook files
    */
   public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs) {
+    this(dir, seedSuffix, params, hookData, epochs, Map.of());
+  }
+
+  /**
+   * @param attributes root attributes of every file written (provenance, {@link RunManifest.Provenance#attributes()});
+   *     the datasets are unchanged
+   */
+  public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs,
+                         Map<String, Object> attributes) {
+    this.attributes = new LinkedHashMap<>(attributes);
     this.dir = dir;
     this.seedSuffix = seedSuffix;
     this.params = params;
@@ -148,9 +159,9 @@ public final class ReferenceLayout implements TrainingRun.Listener {
     return m;
   }
 
-  private static void write(Path file, Map<String, Object> datasets) {
+  private void write(Path file, Map<String, Object> datasets) {
     try {
-      Hdf5.write(file, datasets);
+      Hdf5.write(file, datasets, attributes);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
