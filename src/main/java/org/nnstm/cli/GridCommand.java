@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.nnstm.data.Mnist;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.CriticalityGrid;
@@ -73,6 +74,43 @@ public final class GridCommand implements Callable<Integer> {
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
   Path collect;
 
+  @Option(names = "--status", paramLabel = "DIR",
+      description = "Report cells complete / total per shard (and, on Slurm, queued, running or stopped shards and "
+          + "time left) for the grid in DIR.")
+  Path status;
+
+  @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
+      + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
+  boolean slurm;
+
+  @Option(names = "--array", paramLabel = "N",
+      description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
+  Integer array;
+
+  @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
+  String partition;
+
+  @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
+  String time;
+
+  @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
+  Integer cpusPerTask;
+
+  @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
+  Integer gpusPerTask;
+
+  @Option(names = "--sbatch-arg", paramLabel = "ARG",
+      description = "With --slurm: one more sbatch option for the array job, e.g. --sbatch-arg=--account=abc (repeatable).")
+  List<String> sbatchArgs = new java.util.ArrayList<>();
+
+  @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
+      + "submit nothing.")
+  boolean dryRun;
+
+  @Option(names = "--resubmit", paramLabel = "DIR",
+      description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
+  Path resubmit;
+
   @Mixin
   BackendOptions backendOptions;
 
@@ -85,14 +123,28 @@ public final class GridCommand implements Callable<Integer> {
     if (collect != null) {
       return collect(collect, err);
     }
+    if (status != null) {
+      GridSlurm.status(spec.commandLine().getOut(), status, recordedPlan(status));
+      return 0;
+    }
+    if (resubmit != null) {
+      if (!slurm) {
+        throw new IllegalArgumentException("--resubmit needs --slurm (nnstm grid --slurm --resubmit DIR)");
+      }
+      GridSlurm.resubmit(spec.commandLine().getOut(), resubmit, recordedPlan(resubmit));
+      return 0;
+    }
     if (varW == null || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
     int[] sh = parseShard(shard);
     backendOptions.validate();
     CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
+    if (slurm) {
+      return submit(plan, err);
+    }
     Map<String, String> settings = CriticalityGrid.settings(plan,
-        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), "validation (training-file images 50000..59999)");
+        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
     new RunManifest("grid", settings, null).check(out);
     if (CriticalityGrid.shard(plan).isEmpty()) {
       err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
@@ -127,6 +179,72 @@ public final class GridCommand implements Callable<Integer> {
     }
     return summarize(out, err);
   }
+
+  /** The whole grid recorded in DIR's manifest. */
+  private CriticalityGrid.Plan recordedPlan(Path dir) throws java.io.IOException {
+    if (!RunManifest.exists(dir)) {
+      throw new IllegalArgumentException(dir + " holds no grid (no " + RunManifest.FILE + ")");
+    }
+    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+  }
+
+  /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
+  private int submit(CriticalityGrid.Plan plan, PrintWriter err) throws Exception {
+    if (!shard.equals("1/1")) {
+      throw new IllegalArgumentException("--slurm chooses the shards itself (--array N): leave out --shard");
+    }
+    int groups = plan.depths().length;
+    int n = array == null ? groups : array;
+    if (n < 1 || n > groups) {
+      throw new IllegalArgumentException("--array must be 1.." + groups + " (shards take whole depth groups and "
+          + "there are " + groups + " depths), got " + n);
+    }
+    GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    Map<String, String> settings = CriticalityGrid.settings(plan,
+        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
+    String grid = GridSlurm.gridScript(out, o, shardArgs());
+    String collectScript = GridSlurm.collectScript(out, o);
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (dryRun) {
+      new RunManifest("grid", settings, null).check(out);
+      GridSlurm.dryRun(stdout, out, grid, collectScript);
+      return 0;
+    }
+    new RunManifest("grid", settings, null).check(out);
+    AtomicFiles.requireWritableDirectory(out);
+    new RunManifest("grid", settings, RunManifest.Provenance.current(backendOptions.backend + " (requested; submitted "
+        + "to Slurm)", RunProvenance.threads(backendOptions), RunProvenance.args(spec))).open(out);
+    GridSlurm.writeAndSubmit(stdout, out, grid, collectScript);
+    return 0;
+  }
+
+  /** The options every shard runs with: the command line less grid, the Slurm options and --shard. */
+  private List<String> shardArgs() {
+    List<String> all = RunProvenance.args(spec);
+    Set<String> flags = Set.of("--slurm", "--dry-run");
+    Set<String> valued = Set.of("--array", "--partition", "--time", "--cpus-per-task", "--gpus-per-task",
+        "--sbatch-arg", "--shard", "--resubmit", "--status", "--collect");
+    List<String> keep = new java.util.ArrayList<>();
+    int i = all.indexOf("grid") + 1;
+    for (; i < all.size(); i++) {
+      String a = all.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (flags.contains(name)) {
+        continue;
+      }
+      if (valued.contains(name)) {
+        if (!a.contains("=")) {
+          i++;
+        }
+        continue;
+      }
+      keep.add(a);
+    }
+    return keep;
+  }
+
+  /** The evaluation data of every grid run, as the manifest names it. */
+  static final String VALIDATION = "validation (training-file images 50000..59999)";
 
   /** The plan from the options, as shard i of n. */
   CriticalityGrid.Plan plan(int i, int n) {

@@ -283,6 +283,8 @@ public final class CriticalityGrid {
         }
       }
     }
+    progress.accept(String.format(Locale.ROOT, "grid: this run trained %d cells%s", trained,
+        left > 0 ? ", left " + left + " to other processes" : ""));
     return new Outcome(mine.size(), already, trained, left);
   }
 

@@ -84,14 +84,25 @@ public final class RunManifest {
       requireSameSettings(dir, readSettings(dir));
       return true;
     }
+    // create-if-absent, atomically: the full text goes to a temporary file that is then hard-linked to the
+    // manifest's name (link(2) fails when the name exists), so of two runs starting together exactly one
+    // manifest wins and the other compares against it
+    Path tmp = Files.createTempFile(dir, "." + FILE + ".", ".tmp");
     try {
-      AtomicFiles.writeString(f, text());
+      Files.writeString(tmp, text(), StandardCharsets.UTF_8);
+      try {
+        Files.createLink(f, tmp);
+      } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException noLinks) {
+        Files.move(tmp, f); // no hard links here: never replaces, but not atomic against a concurrent start
+      }
+    } catch (java.nio.file.FileAlreadyExistsException lost) {
+      requireSameSettings(dir, readSettings(dir));
+      return true;
     } catch (IOException e) {
       throw new IOException("cannot write " + f + ": " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    // a concurrent run may have written its own between our check and our rename: the last rename wins,
-    // so read back what is there and refuse when it is not ours
-    requireSameSettings(dir, readSettings(dir));
     return false;
   }
 
