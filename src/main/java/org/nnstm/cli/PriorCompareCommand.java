@@ -167,6 +167,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
     PartStore parts;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      RunProvenance.manifest("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend, out);
       parts = PartStore.open(out.resolve(PARTS), settings());
       if (parts.parts() > 0) {
         err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", parts.parts(), out.resolve(PARTS));

@@ -118,6 +118,8 @@ public final class RegressCommand implements Callable<Integer> {
     MnistRegression.Result r;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      RunProvenance.manifest("regress", RunProvenance.settings(plan, "train-images", data.train().size(),
+          "test-digits", testDigits, "precision", "float32"), spec, backendOptions, backend, out);
       Progress progress = new Progress(err, "regress " + plan.g().length + " model(s)");
       r = MnistRegression.run(backend, plan, data.train(), data.validation(), test, testDigits,
           new MnistRegression.Listener() {

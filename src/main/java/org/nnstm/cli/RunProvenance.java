@@ -1,6 +1,12 @@
 package org.nnstm.cli;
 
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nnstm.io.RunManifest;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +26,62 @@ final class RunProvenance {
   /** This process's provenance: the backend opened, its threads, and the full command line. */
   static RunManifest.Provenance of(CommandSpec spec, BackendOptions o, Backend backend) {
     return RunManifest.Provenance.current(backend.name(), threads(o), args(spec));
+  }
+
+  /**
+   * Opens {@code out}'s run manifest for {@code command} with {@code settings}: written when new, checked when
+   * present (refusing other settings, naming them). Call where the output directory is opened.
+   */
+  static RunManifest.Provenance manifest(String command, Map<String, String> settings, CommandSpec spec,
+                                         BackendOptions o, Backend backend, Path out) throws IOException {
+    RunManifest.Provenance prov = of(spec, o, backend);
+    new RunManifest(command, settings, prov).open(out);
+    return prov;
+  }
+
+  /**
+   * A record's components as settings (arrays as their elements, nested records by their toString), then
+   * {@code extra} name/value pairs.
+   */
+  static Map<String, String> settings(Record plan, Object... extra) {
+    Map<String, String> s = new LinkedHashMap<>();
+    for (RecordComponent c : plan.getClass().getRecordComponents()) {
+      try {
+        s.put(c.getName(), text(c.getAccessor().invoke(plan)));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("reading " + c.getName() + " of " + plan.getClass().getSimpleName(), e);
+      }
+    }
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      s.put(String.valueOf(extra[i]), text(extra[i + 1]));
+    }
+    return s;
+  }
+
+  /** Settings written as "name=value name=value ..." (values without spaces), as a map. */
+  static Map<String, String> settings(String pairs) {
+    Map<String, String> s = new LinkedHashMap<>();
+    for (String w : pairs.strip().split("\\s+")) {
+      int eq = w.indexOf('=');
+      if (eq > 0) {
+        s.put(w.substring(0, eq), w.substring(eq + 1));
+      }
+    }
+    return s;
+  }
+
+  private static String text(Object v) {
+    if (v == null) {
+      return "none";
+    }
+    if (v.getClass().isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < Array.getLength(v); i++) {
+        sb.append(i == 0 ? "" : ",").append(text(Array.get(v, i)));
+      }
+      return sb.toString();
+    }
+    return v.toString();
   }
 
   /** The full command line as given (subcommand included). */

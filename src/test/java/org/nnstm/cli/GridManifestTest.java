@@ -81,6 +81,34 @@ class GridManifestTest {
   }
 
   @Test
+  void trainRegressAndPriorCompareResumeTheSameSettingsAndRefuseOthers() throws Exception {
+    String data = TestData.mnist().toString();
+    Path t = dir.resolve("train");
+    String[] train = {"train", "--backend", "cpu", "--data", data, "--depth", "3", "--var-w", "1.0", "--epochs", "1",
+        "--train-limit", "256", "--out", t.toString()};
+    assertEquals(0, TrainCommandTest.run(train).code());
+    assertEquals(0, TrainCommandTest.run(train).code(), "same settings: rerun allowed");
+    assertOneLineError(TrainCommandTest.run(concat(train, "--lr", "0.01")), "lr: 0.005 there, 0.01 here");
+    assertOneLineError(TrainCommandTest.run(concat(train, "--test")), "evaluation: validation");
+    assertEquals("train", RunManifest.readSettings(t).get("command"));
+
+    Path r = dir.resolve("regress");
+    String[] regress = {"regress", "--backend", "cpu", "--data", data, "--epochs", "1", "--train-limit", "256",
+        "--widths", "16", "--bins", "20", "--g", "0", "--test-digits", "0", "--out", r.toString()};
+    TrainCommandTest.Result first = TrainCommandTest.run(regress);
+    assertEquals(0, first.code(), first.err());
+    assertOneLineError(TrainCommandTest.run(concat(regress, "--seed", "7")), "seed: 0 there, 7 here");
+
+    Path p = dir.resolve("prior");
+    String[] prior = {"prior", "compare", "--backend", "cpu", "--widths", "12,6,3", "--var-w", "1.0", "--x-norm",
+        "2.0", "--networks", "200", "--out", p.toString()};
+    assertEquals(0, TrainCommandTest.run(prior).code());
+    assertEquals(0, TrainCommandTest.run(prior).code(), "same settings: rerun allowed");
+    assertOneLineError(TrainCommandTest.run(concat(prior, "--seed", "3")), "seed=0 there, 3 here".replace("=", ": "));
+    assertTrue(Files.readString(p.resolve(RunManifest.FILE)).contains("command = prior compare"));
+  }
+
+  @Test
   void fileTagCollisionsAndOverflowAreRefusedBeforeTraining() throws Exception {
     Path out = dir.resolve("never");
     String[] prefix = {"grid", "--backend", "cpu", "--depth", "3", "--epochs", "1"};
