@@ -1,23 +1,15 @@
 package org.nnstm.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.nnstm.experiment.RelativeEntropy;
-import org.nnstm.io.Hdf5;
-import org.nnstm.plot.Plots;
-import org.nnstm.plot.Series;
+import org.nnstm.experiment.RelativeEntropyAnalysis;
+import org.nnstm.experiment.SignalPropagation;
+import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm analyze}: analyses of stored runs. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, description = "Analyses of stored runs.",
-    subcommands = {AnalyzeCommand.Kl.class})
+    subcommands = {AnalyzeCommand.Kl.class, AnalyzeCommand.Propagation.class})
 public final class AnalyzeCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -39,12 +31,16 @@ public final class AnalyzeCommand implements Runnable {
 
   /** {@code nnstm analyze kl}: relative entropy across depth, before and after training. */
   @Command(name = "kl", mixinStandardHelpOptions = true,
-      description = {"KL divergence between the Gaussian of the first layer's pre-activations and each later "
-          + "layer's, propagated by Monte Carlo through the stored weights (reference Relative_Entropy notebook), "
-          + "before training (e0 hooks, init-para or e0-para) and after (the last epoch's hooks and para). "
-          + "Writes KL-{tag}-{depth}-{pre|post}.hdf5 and kl.png (KL normalised by n_0 ln(2 pi e sigma_w^2)/2).",
+      description = {"Relative entropy across depth (reference Relative_Entropy notebook): the first layer's "
+          + "Gaussian propagated by Monte Carlo through the stored weights against each later layer's, from the "
+          + "last row of each in-m hooks dataset. Forms: current (the notebook since 2021-12-03, Q_m / (2 "
+          + "sigma_m^2)), 2021 (before that fix, Q_m / (2 sigma_0^2)); neither is a divergence (both can be "
+          + "negative); kl (the KL divergence, >= 0, from the diagonal Gaussian fitted to the propagated layer "
+          + "to the isotropic Gaussian fitted to the recorded layer). Before training: init-hooks/init-para "
+          + "(or e0-* with --before e0, as the notebook); after: the highest e{k}. Writes "
+          + "KL-{tag}-{depth}-{pre|post}-{form}.hdf5 (KL, KL_se) and kl-{form}-{depth}.png, all or nothing.",
           "Example: nnstm train --depth 20 --var-w 1.0,1.76,3.0 --epochs 2 --params --hooks --out runs/x && "
-              + "nnstm analyze kl --dir runs/x --var-w 1.0,1.76,3.0 --depth 20"})
+              + "nnstm analyze kl --dir runs/x --var-w 1.0,1.76,3.0 --depth 20 --form kl"})
   static final class Kl implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +53,15 @@ public final class AnalyzeCommand implements Runnable {
 
     @Option(names = "--depth", required = true, paramLabel = "L", description = "Network depth (file suffix).")
     int depth;
+
+    @Option(names = "--form", defaultValue = "current", paramLabel = "current|2021|kl",
+        description = "Formula (default: ${DEFAULT-VALUE}).")
+    String form;
+
+    @Option(names = "--before", defaultValue = "init", paramLabel = "init|e0",
+        description = "Files standing for before training: init (untrained) or e0 (after epoch 0, as the "
+            + "notebook's pre-training; default: ${DEFAULT-VALUE}).")
+    String before;
 
     @Option(names = "--samples", defaultValue = "1000", description = "Monte Carlo samples (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -71,103 +76,207 @@ public final class AnalyzeCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       double[] ws = Ranges.doubles("--var-w", varW);
+      RelativeEntropy.Form f;
+      RelativeEntropyAnalysis.Before b;
+      try {
+        f = RelativeEntropy.Form.parse(form);
+        b = RelativeEntropyAnalysis.Before.parse(before);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((e.getMessage().startsWith("relative") ? "--form: " : "--before: ")
+            + e.getMessage());
+      }
+      if (depth < 1) {
+        throw new IllegalArgumentException("--depth must be >= 1, got " + depth);
+      }
+      if (samples < 2) {
+        throw new IllegalArgumentException("--samples must be >= 2, got " + samples);
+      }
       backendOptions.validate();
-      List<Series> series = new ArrayList<>();
+      RelativeEntropyAnalysis.Settings s = new RelativeEntropyAnalysis.Settings(dir, ws, depth, f, b, samples, seed);
       try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
-        for (double w : ws) {
-          long tag = Math.round(100 * w);
-          String stem = tag + "-" + depth;
-          int last = lastEpoch(stem);
-          for (String phase : new String[] {"pre", "post"}) {
-            int epoch = phase.equals("pre") ? 0 : last;
-            Path hooks = dir.resolve("e" + epoch + "-hooks-" + stem + ".hdf5");
-            Path para = phase.equals("pre") && Files.exists(dir.resolve("init-para-" + stem + ".hdf5"))
-                ? dir.resolve("init-para-" + stem + ".hdf5") : dir.resolve("e" + epoch + "-para-" + stem + ".hdf5");
-            Map<String, Object> h = Hdf5.read(hooks);
-            Map<String, Object> p = Hdf5.read(para);
-            float[][] pre = new float[depth][];
-            float[][] wts = new float[depth][];
-            float[][] bs = new float[depth][];
-            int[] widths = new int[depth];
-            for (int m = 0; m < depth; m++) {
-              float[][] in = Hdf5.matrix(h, "in-" + m, hooks);
-              pre[m] = in[in.length - 1];
-              widths[m] = pre[m].length;
-              wts[m] = flatten(Hdf5.matrix(p, "W" + m, para));
-              bs[m] = toFloat(Hdf5.vector(p, "B" + m, para));
-            }
-            double[] kl = RelativeEntropy.klAcrossDepth(backend, pre, wts, bs, samples, seed);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("var_weight", Hdf5.number(h, "var_weight", hooks));
-            f.put("var_bias", Hdf5.number(h, "var_bias", hooks));
-            f.put("depth", (long) depth);
-            f.put("KL", kl);
-            long[] wl = new long[depth];
-            for (int m = 0; m < depth; m++) {
-              wl[m] = widths[m];
-            }
-            f.put("widths", wl);
-            Path file = dir.resolve("KL-" + stem + "-" + phase + ".hdf5");
-            Hdf5.write(file, f);
-            // as the reference notebook: normalised by n_0 ln(2 pi e sigma_w^2) / 2, drawn for the layers of the
-            // input layer's width (the entropy terms jump where the width changes, e.g. the last two of "wide")
-            double norm = widths[0] * Math.log(2 * Math.PI * Math.E * w) / 2;
-            int shown = 0;
-            while (shown < depth && widths[shown] == widths[0]) {
-              shown++;
-            }
-            double[] layer = new double[shown];
-            double[] y = new double[shown];
-            for (int m = 0; m < shown; m++) {
-              layer[m] = m;
-              y[m] = kl[m] / norm;
-            }
-            series.add(new Series(String.format(Locale.ROOT, "sigma_w^2 = %s, %s (epoch %d)", w, phase, epoch),
-                layer, y));
-            out.println(file);
-          }
+        for (RelativeEntropyAnalysis.Curve c : RelativeEntropyAnalysis.run(backend, s)) {
+          out.println(c.file());
         }
       }
-      Path png = dir.resolve("kl-" + depth + ".png");
-      Plots.lineChart(png, "Relative entropy across depth (depth " + depth + ")", "layer",
-          "KL / (n_0 ln(2 pi e sigma_w^2) / 2)", series.toArray(new Series[0]));
-      out.println(png);
+      out.println(RelativeEntropyAnalysis.figure(s));
+      return 0;
+    }
+  }
+
+  /** {@code nnstm analyze propagation}: measured signal propagation against mean field. */
+  @Command(name = "propagation", mixinStandardHelpOptions = true,
+      description = {"Random tanh networks 784 -> n -> ... -> n (Gaussian init as train): per layer the measured "
+          + "length q^l (mean squared pre-activation) and correlation c^l of two inputs, mean and standard error "
+          + "over the networks, against the mean-field maps iterated from the inputs' q^0, c^0; the fitted "
+          + "correlation depth against xi_c; the across-network variance of q^l against width. Writes "
+          + "propagation.csv, propagation-depth.csv, propagation-width.csv, propagation.hdf5 and "
+          + "propagation-{q,c,width}.png into --out.",
+          "Example: nnstm analyze propagation --var-w 1.0,1.76,3.0 --depth 50 --width 100,400,1600 --networks 100"})
+  static final class Propagation implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--var-w", required = true, paramLabel = "LIST|A:B:S", description = "sigma_w^2 values.")
+    String varW;
+
+    @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V", description = "sigma_b^2 (default: ${DEFAULT-VALUE}).")
+    double varB;
+
+    @Option(names = "--depth", required = true, paramLabel = "L", description = "Number of layers.")
+    int depth;
+
+    @Option(names = "--width", required = true, paramLabel = "LIST", description = "Hidden widths n.")
+    String width;
+
+    @Option(names = "--networks", defaultValue = "100", paramLabel = "M",
+        description = "Random networks per (sigma_w^2, width) (default: ${DEFAULT-VALUE}).")
+    int networks;
+
+    @Option(names = "--inputs", defaultValue = "mnist:0,1", paramLabel = "mnist:I,J",
+        description = "The two inputs: MNIST training images I and J (default: ${DEFAULT-VALUE}).")
+    String inputs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first network (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--memory", defaultValue = "2", paramLabel = "GiB",
+        description = "Backend memory for the networks held at once (default: ${DEFAULT-VALUE}).")
+    double memory;
+
+    @Option(names = "--method", defaultValue = "networks", paramLabel = "networks|projection",
+        description = "networks: every weight drawn, the inputs pushed through on the backend; projection: the "
+            + "exact law of the two inputs' pre-activations, 3n Gaussians per layer on the host instead of n^2 "
+            + "(default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--out", defaultValue = "runs/propagation", paramLabel = "DIR",
+        description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--json", description = "One JSON object per (var_w, width, layer), then per (var_w, width).")
+    boolean json;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      double[] ws = Ranges.doubles("--var-w", varW);
+      int[] widths = Ranges.ints("--width", width);
+      int[] idx = parseInputs(inputs);
+      backendOptions.validate();
+      SignalPropagation.Method m;
+      try {
+        m = SignalPropagation.Method.parse(method);
+        // every setting checked before MNIST is loaded (placeholder inputs, replaced below)
+        new SignalPropagation.Settings(ws, varB, depth, widths, networks, new float[1], new float[1], seed, memory, m);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(flags(e.getMessage()));
+      }
+      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
+      TrainingRun.Data train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
+      int n0 = org.nnstm.data.Mnist.PIXELS;
+      for (int i : idx) {
+        if (i >= train.size()) {
+          throw new IllegalArgumentException("--inputs: image " + i + " is beyond the " + train.size()
+              + " training images");
+        }
+      }
+      float[] x1 = java.util.Arrays.copyOfRange(train.images(), idx[0] * n0, (idx[0] + 1) * n0);
+      float[] x2 = java.util.Arrays.copyOfRange(train.images(), idx[1] * n0, (idx[1] + 1) * n0);
+      SignalPropagation.Settings s = new SignalPropagation.Settings(ws, varB, depth, widths, networks, x1, x2, seed,
+          memory, m);
+      SignalPropagation.Result r;
+      try (Backend backend = backendOptions.open(err)) {
+        r = SignalPropagation.run(backend, s, line -> {
+          err.println("nnstm: propagation: " + line);
+          err.flush();
+        });
+      }
+      java.util.List<Path> files = SignalPropagation.write(outDir, s, r);
+      if (json) {
+        for (SignalPropagation.LayerRow x : r.rows()) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("var_w", x.varW());
+          o.put("width", x.width());
+          o.put("layer", x.layer());
+          o.put("q", x.q());
+          o.put("q_se", x.qSe());
+          o.put("q_meanfield", x.qMeanField());
+          o.put("c", x.c());
+          o.put("c_se", x.cSe());
+          o.put("c_meanfield", x.cMeanField());
+          o.put("q_var", x.qVar());
+          out.println(JsonLine.of(o));
+        }
+        for (SignalPropagation.DepthFit f : r.fits()) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("var_w", f.varW());
+          o.put("width", f.width());
+          o.put("xi_fit", f.xiFit());
+          o.put("xi_c", f.xiC());
+          out.println(JsonLine.of(o));
+        }
+        return 0;
+      }
+      out.println("var_w width  worst |q-q_mf|/q_mf (in SE)  worst |c-c_mf| (in SE)  xi_fit (layers)  xi_c");
+      for (SignalPropagation.DepthFit f : r.fits()) {
+        double qRel = 0;
+        double qSe = 0;
+        double cAbs = 0;
+        double cSe = 0;
+        for (SignalPropagation.LayerRow x : r.rows()) {
+          if (x.varW() == f.varW() && x.width() == f.width() && x.layer() > 0) {
+            double dq = Math.abs(x.q() - x.qMeanField());
+            if (dq / x.qMeanField() > qRel) {
+              qRel = dq / x.qMeanField();
+              qSe = dq / x.qSe();
+            }
+            double dc = Math.abs(x.c() - x.cMeanField());
+            if (dc > cAbs) {
+              cAbs = dc;
+              cSe = x.cSe() > 0 ? dc / x.cSe() : Double.POSITIVE_INFINITY;
+            }
+          }
+        }
+        out.println(String.format(Locale.ROOT, "%-5s %5d  %8.3f%% (%4.1f)              %.4f (%4.1f)            "
+            + "%7.3f (%d-%d)    %.3f", f.varW(), f.width(), 100 * qRel, qSe, cAbs, cSe, f.xiFit(), f.firstLayer(),
+            f.lastLayer(), f.xiC()));
+      }
+      double[] slopes = SignalPropagation.varianceSlopes(s, r);
+      for (int i = 0; i < ws.length; i++) {
+        out.println(String.format(Locale.ROOT, "var_w %s: log-log slope of the last layer's across-network "
+            + "variance of q against width: %.3f", ws[i], slopes[i]));
+      }
+      for (Path f : files) {
+        out.println(f);
+      }
       return 0;
     }
 
-    private int lastEpoch(String stem) throws IOException {
-      Pattern pat = Pattern.compile("e(\\d+)-hooks-" + Pattern.quote(stem) + "\\.hdf5");
-      int last = -1;
-      try (Stream<Path> s = Files.list(dir)) {
-        for (Path f : s.toList()) {
-          Matcher m = pat.matcher(f.getFileName().toString());
-          if (m.matches()) {
-            last = Math.max(last, Integer.parseInt(m.group(1)));
-          }
-        }
-      }
-      if (last < 1) {
-        throw new NoSuchFileException(dir.resolve("e{epoch}-hooks-" + stem + ".hdf5")
-            + " (need e0 and a trained epoch's hooks: train with --hooks --params)");
-      }
-      return last;
+    /** The library's words for the settings, as the flags that set them. */
+    private static String flags(String msg) {
+      return msg.replace("sigma_w^2", "--var-w").replace("sigma_b^2", "--var-b").replace("depth must", "--depth must")
+          .replace("widths must", "--width values must").replace("need at least 2 networks", "--networks: need at least 2")
+          .replace("memory budget", "--memory").replace("method must", "--method must");
     }
 
-    private static float[] flatten(float[][] m) {
-      int cols = m.length == 0 ? 0 : m[0].length;
-      float[] f = new float[m.length * cols];
-      for (int r = 0; r < m.length; r++) {
-        System.arraycopy(m[r], 0, f, r * cols, cols);
+    static int[] parseInputs(String text) {
+      String t = text.trim();
+      if (!t.startsWith("mnist:")) {
+        throw new IllegalArgumentException("--inputs must be mnist:I,J (two training image indices), got '" + text + "'");
       }
-      return f;
-    }
-
-    private static float[] toFloat(double[] d) {
-      float[] f = new float[d.length];
-      for (int i = 0; i < d.length; i++) {
-        f[i] = (float) d[i];
+      int[] v = Ranges.ints("--inputs", t.substring("mnist:".length()));
+      if (v.length != 2 || v[0] < 0 || v[1] < 0 || v[0] == v[1]) {
+        throw new IllegalArgumentException("--inputs must name two different images mnist:I,J with I, J >= 0, got '"
+            + text + "'");
       }
-      return f;
+      return v;
     }
   }
 }

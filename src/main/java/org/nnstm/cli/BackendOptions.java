@@ -3,37 +3,62 @@ package org.nnstm.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import org.nnstm.backend.cpu.CpuBackend;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import picocli.CommandLine.Option;
 
-/** The {@code --backend} and {@code --blas-threads} options of every compute command. */
+/** The {@code --backend} and {@code --threads} options of every compute command. */
 public final class BackendOptions {
   @Option(names = "--backend", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
       description = "Compute backend (default: ${DEFAULT-VALUE}: CUDA when a device initialises, else CPU).")
   String backend;
 
-  @Option(names = "--blas-threads", defaultValue = "1", paramLabel = "N",
-      description = "OpenBLAS threads for the CPU backend (default: ${DEFAULT-VALUE}; one was measured "
-          + "faster than two on 2-core machines).")
-  int blasThreads;
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads of the CPU backend (default: every available processor, here "
+          + "${sys:nnstm.processors}). Results are bit-identical for every thread count.")
+  Integer threads;
+
+  private static boolean kernelNoticeShown;
+
+  static {
+    System.setProperty("nnstm.processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** The thread count the CPU backend gets: {@code --threads}, else every available processor. */
+  public int threads() {
+    return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /** The backend name as given ({@code cpu}, {@code cuda} or {@code auto}). */
+  public String backendName() {
+    return backend;
+  }
 
   /** Checks the options without opening anything (call before creating output). */
   public void validate() {
-    if (blasThreads < 1) {
-      throw new IllegalArgumentException("--blas-threads must be >= 1, got " + blasThreads);
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     }
     if (!List.of("cpu", "cuda", "auto").contains(backend.toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("unknown backend '" + backend + "': use cpu, cuda or auto");
     }
   }
 
-  /** Opens the chosen backend; auto reports its choice as one line on {@code err}. */
+  /** Opens the chosen backend and prints one line on {@code err} saying which one it is (and why, for auto). */
   public Backend open(PrintWriter err) {
     validate();
-    return Backends.open(backend, blasThreads, line -> {
-      err.println("nnstm: " + line);
-      err.flush();
-    });
+    String[] reason = {null};
+    Backend b = Backends.open(backend, threads(), line -> reason[0] = line);
+    err.println("nnstm: backend: " + b.name() + (reason[0] == null ? "" : " (" + reason[0] + ")"));
+    if (b instanceof CpuBackend && !kernelNoticeShown) {
+      String note = CpuBackend.kernelNotice();
+      if (note != null) {
+        err.println("nnstm: backend: note: " + note);
+      }
+      kernelNoticeShown = true;
+    }
+    err.flush();
+    return b;
   }
 }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nnstm.backend.cpu.CpuBackend;
+import org.nnstm.backend.cpu.SgemmPeak;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.NetworkSpec;
 import org.nnstm.nn.StepBenchmark;
@@ -27,8 +29,12 @@ public final class BenchStepCommand implements Callable<Integer> {
   @Option(names = "--depth", defaultValue = "10", split = ",", description = "Depths (default: ${DEFAULT-VALUE}).")
   int[] depths;
 
-  @Option(names = "--models", defaultValue = "1", description = "Models K trained together (default: ${DEFAULT-VALUE}).")
-  int models;
+  @Option(names = "--models", defaultValue = "1", split = ",",
+      description = "Models K trained together, one or a list (default: ${DEFAULT-VALUE}).")
+  int[] modelCounts;
+
+  @Option(names = "--no-peak", description = "Skip the OpenBLAS yardstick (CPU backend only; about 2 s per K).")
+  boolean noPeak;
 
   @Option(names = "--batch", defaultValue = "64", description = "Mini-batch (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -50,35 +56,68 @@ public final class BenchStepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (models < 1 || batch < 1 || steps < 1 || repeats < 1 || warmup < 0) {
+    boolean badK = false;
+    for (int k : modelCounts) {
+      badK |= k < 1;
+    }
+    if (badK || batch < 1 || steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("--models, --batch, --steps, --repeats must be >= 1 and --warmup >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
-      for (int depth : depths) {
-        StepBenchmark.Result r = StepBenchmark.run(backend, NetworkSpec.tanh(Layouts.wide(depth)), models,
-            batch, warmup, steps, repeats);
-        if (json) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("impl", "nnstm");
-          o.put("backend", backend.name());
-          o.put("depth", depth);
-          o.put("models", models);
-          o.put("batch", batch);
-          o.put("ms_per_step", r.msPerStep());
-          o.put("ms_gemms_only", r.msGemmsOnly());
-          o.put("overhead", r.overhead());
-          o.put("gemm_gflops", r.gemmGflops());
-          o.put("model_steps_per_s", r.modelStepsPerSecond());
-          out.println(JsonLine.of(o));
-        } else {
-          out.printf(Locale.ROOT, "%s depth %d K %d batch %d: %.3f ms/step, GEMMs alone %.3f ms (%.1f GFLOP/s), "
-                  + "overhead %+.1f%%, %.1f model-steps/s%n", backend.name(), depth, models, batch, r.msPerStep(),
-              r.msGemmsOnly(), r.gemmGflops(), 100 * r.overhead(), r.modelStepsPerSecond());
+      for (int models : modelCounts) {
+        double peak = Double.NaN;
+        if (!noPeak && backend instanceof CpuBackend cpu) {
+          peak = stepPeak(models, batch, cpu.threads());
         }
-        out.flush();
+        for (int depth : depths) {
+          StepBenchmark.Result r = StepBenchmark.run(backend, NetworkSpec.tanh(Layouts.wide(depth)), models,
+              batch, warmup, steps, repeats);
+          if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("impl", "nnstm");
+            o.put("backend", backend.name());
+            o.put("depth", depth);
+            o.put("models", models);
+            o.put("batch", batch);
+            o.put("ms_per_step", r.msPerStep());
+            o.put("ms_gemms_only", r.msGemmsOnly());
+            o.put("overhead", r.overhead());
+            o.put("gemm_gflops", r.gemmGflops());
+            o.put("model_steps_per_s", r.modelStepsPerSecond());
+            o.put("step_gflops", r.gemmFlopsPerStep() / (r.msPerStep() * 1e6));
+            if (!Double.isNaN(peak)) {
+              o.put("peak_gflops", peak);
+              o.put("gemm_pct_of_peak", 100 * r.gemmGflops() / peak);
+            }
+            out.println(JsonLine.of(o));
+          } else {
+            out.printf(Locale.ROOT, "%s depth %d K %d batch %d: %.3f ms/step (%.1f GFLOP/s), GEMMs alone %.3f ms "
+                    + "(%.1f GFLOP/s%s), overhead %+.1f%%, %.1f model-steps/s%n", backend.name(), depth, models, batch,
+                r.msPerStep(), r.gemmFlopsPerStep() / (r.msPerStep() * 1e6), r.msGemmsOnly(), r.gemmGflops(),
+                Double.isNaN(peak) ? "" : String.format(Locale.ROOT, ", %.0f%% of OpenBLAS's %.1f", 100 * r.gemmGflops() / peak,
+                    peak), 100 * r.overhead(), r.modelStepsPerSecond());
+          }
+          out.flush();
+        }
       }
     }
     return 0;
+  }
+
+  /**
+   * OpenBLAS's own rate (threaded by itself over {@code threads}) for the three GEMM shapes of a 784-wide layer's
+   * step with K models, combined as the step combines them (equal flops each: time-weighted harmonic mean).
+   */
+  static double stepPeak(int models, int batch, int threads) {
+    SgemmPeak.Shape[] shapes = {
+        new SgemmPeak.Shape(false, true, batch, 784, 784, 0f, models),
+        new SgemmPeak.Shape(true, false, 784, 784, batch, 0.8f, models),
+        new SgemmPeak.Shape(false, false, batch, 784, 784, 0f, models)};
+    double inv = 0;
+    for (SgemmPeak.Shape s : shapes) {
+      inv += 1 / SgemmPeak.gflops(s, threads, 3, 0.2);
+    }
+    return shapes.length / inv;
   }
 }

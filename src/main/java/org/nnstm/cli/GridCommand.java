@@ -212,7 +212,7 @@ public final class GridCommand implements Callable<Integer> {
     }
     new RunManifest("grid", settings, null).check(out);
     AtomicFiles.requireWritableDirectory(out);
-    new RunManifest("grid", settings, RunManifest.Provenance.current(backendOptions.backend + " (requested; submitted "
+    new RunManifest("grid", settings, RunManifest.Provenance.current(backendOptions.backendName() + " (requested; submitted "
         + "to Slurm)", RunProvenance.threads(backendOptions), RunProvenance.args(spec))).open(out);
     GridSlurm.writeAndSubmit(stdout, out, grid, collectScript);
     return 0;
@@ -239,6 +239,9 @@ public final class GridCommand implements Callable<Integer> {
         continue;
       }
       keep.add(a);
+    }
+    if (cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
+      keep.addAll(List.of("--threads", Integer.toString(cpusPerTask))); // as many threads as the task has CPUs
     }
     return keep;
   }

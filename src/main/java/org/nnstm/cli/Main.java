@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         + "mean-field criticality.",
     subcommands = {QuickstartCommand.class, TrainCommand.class, FetchMnistCommand.class, KdeCommand.class,
         JsCommand.class, PriorCommand.class, MeanfieldCommand.class, GridCommand.class, PlotCommand.class, AnalyzeCommand.class,
-        BenchStepCommand.class, RegressCommand.class, CommandLine.HelpCommand.class})
+        BenchStepCommand.class, BenchPeakCommand.class, RegressCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for a user error (bad input, missing data, no device). */
   public static final int USER_ERROR = 2;

@@ -2,7 +2,9 @@ package org.nnstm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import org.nnstm.io.Hdf5;
 import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "regress", mixinStandardHelpOptions = true,
     description = {"MNIST as regression: each class y becomes a Gaussian bump on B points over [0, 9]; linear "
         + "layers without biases 784 -> hidden -> B, readout u + g u^3, loss MSE (mean over outputs) + l2 sum W^2, "
-        + "plain SGD. Several --g values train together as one ensemble from the same initial weights.",
+        + "plain SGD. Several --g values train together as one ensemble from the same initial weights. The "
+        + "closed-form least-squares map is fitted first, as a reference (not a bound); --reference prints only it.",
         "Example: nnstm regress --epochs 10 --target-std 0.1 --g 0.2 --out runs/regress"})
 public final class RegressCommand implements Callable<Integer> {
   /** Exit code when a model diverged (its history stops there; the other models' results are written). */
@@ -58,6 +62,11 @@ public final class RegressCommand implements Callable<Integer> {
       description = "Hidden widths between the 784 inputs and the B outputs (default: ${DEFAULT-VALUE}).")
   String widths;
 
+  @Option(names = "--hidden-activation", defaultValue = "identity", paramLabel = "identity|tanh",
+      description = "phi after each hidden layer: identity (the deep linear network) or tanh "
+          + "(default: ${DEFAULT-VALUE}).")
+  String hiddenActivation;
+
   @Option(names = "--init", defaultValue = "gaussian", paramLabel = "gaussian|glorot",
       description = "Weights N(0, sigma^2/fan_in) (--var-w, --readout-var) or Keras' glorot_uniform "
           + "(default: ${DEFAULT-VALUE}).")
@@ -72,14 +81,16 @@ public final class RegressCommand implements Callable<Integer> {
       description = "Gaussian init: sigma^2 of the last layer; 0 starts it at zero (default: ${DEFAULT-VALUE}).")
   double readoutVar;
 
-  @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
   float lr;
 
   @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--l2", defaultValue = "1e-4", paramLabel = "L",
-      description = "L2 penalty L * sum W^2, reported apart from the data term (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--l2", defaultValue = "0", paramLabel = "L",
+      description = "L2 penalty L * sum W^2, reported apart from the data term; it decays the weights on a time "
+          + "scale of 1/(2 lr L) steps and, for a deep linear network, favours low rank (README) "
+          + "(default: ${DEFAULT-VALUE}).")
   float l2;
 
   @Option(names = "--seed", defaultValue = "0", description = "Initialisation and shuffling seed (default: ${DEFAULT-VALUE}).")
@@ -92,8 +103,12 @@ public final class RegressCommand implements Callable<Integer> {
       description = "Test images whose predictions are drawn (default: ${DEFAULT-VALUE}).")
   int testDigits;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --reference).")
   Path out;
+
+  @Option(names = "--reference", description = "Only fit and print the closed-form least-squares map (a "
+      + "reference, not a bound) on the training set; no training, no files.")
+  boolean referenceOnly;
 
   @Option(names = "--json", description = "One JSON object per model and epoch on stdout; progress on stderr.")
   boolean json;
@@ -113,8 +128,32 @@ public final class RegressCommand implements Callable<Integer> {
     if (testDigits < 0) {
       throw new IllegalArgumentException("--test-digits must be >= 0, got " + testDigits);
     }
+    if (out == null && !referenceOnly) {
+      throw new IllegalArgumentException("regress needs --out DIR (or --reference, which writes nothing)");
+    }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    err.printf(Locale.ROOT, "nnstm: fitting the closed-form least-squares reference on %d training images%n",
+        data.train().size());
+    err.flush();
+    MnistRegression.Reference ref = MnistRegression.reference(plan, data.train(), data.validation());
+    printReference(outW, ref);
+    if (referenceOnly) {
+      return 0;
+    }
     TrainingRun.Data test = dataOptions.mnist(err).test();
+    boolean created = !Files.exists(out);
+    try {
+      return train(outW, err, plan, data, test, ref);
+    } catch (Exception | Error e) {
+      if (created) {
+        removeIfEmpty(out);
+      }
+      throw e;
+    }
+  }
+
+  private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
+                    TrainingRun.Data test, MnistRegression.Reference ref) throws Exception {
     MnistRegression.Result r;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
@@ -130,12 +169,12 @@ public final class RegressCommand implements Callable<Integer> {
 
             @Override
             public void epochDone(MnistRegression.EpochReport report) {
-              print(outW, plan, report);
+              print(outW, plan, report, ref);
             }
           });
       progress.close();
     }
-    write(out, plan, r, test);
+    write(out, plan, r, test, ref);
     int code = 0;
     for (int k = 0; k < plan.g().length; k++) {
       if (r.divergedAt()[k] > 0) {
@@ -157,6 +196,13 @@ public final class RegressCommand implements Callable<Integer> {
       case "glorot": in = MnistRegression.Init.GLOROT; break;
       default: throw new IllegalArgumentException("--init must be gaussian or glorot, got '" + init + "'");
     }
+    Activation phi;
+    switch (hiddenActivation.toLowerCase(Locale.ROOT)) {
+      case "identity": phi = Activation.IDENTITY; break;
+      case "tanh": phi = Activation.TANH; break;
+      default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
+          + hiddenActivation + "'");
+    }
     double[] hv = Ranges.doubles("--var-w", varW);
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
@@ -167,17 +213,51 @@ public final class RegressCommand implements Callable<Integer> {
       v[l] = hv.length == 1 ? hv[0] : hv[l];
     }
     v[hidden.length] = readoutVar;
-    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed);
+    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed, phi);
   }
 
-  private void print(PrintWriter outW, MnistRegression.Plan plan, MnistRegression.EpochReport r) {
+  private static void removeIfEmpty(Path dir) {
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(dir);
+      }
+    } catch (IOException ignored) {
+      // best effort: the run's own error is the one to report
+    }
+  }
+
+  private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
+    if (json) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("reference", "least_squares");
+      o.put("lambda", ref.lambda());
+      o.put("train_mse", ref.trainMse());
+      o.put("train_acc_decoded", ref.trainAccDecoded());
+      o.put("val_mse", ref.valMse());
+      o.put("val_acc_decoded", ref.valAccDecoded());
+      o.put("val_acc_bin", ref.valAccBin());
+      o.put("seconds", ref.seconds());
+      outW.println(JsonLine.of(o));
+    } else {
+      outW.printf(Locale.ROOT, "reference (closed-form least-squares linear map, no bias, lambda %.3e; a reference, "
+          + "not a bound): train_mse %.6e (the objective's floor for l2 = 0, g = 0)  val_mse %.6e  val_dec %.4f  "
+          + "val_bin %.4f  (%.1f s)%n", ref.lambda(), ref.trainMse(), ref.valMse(), ref.valAccDecoded(),
+          ref.valAccBin(), ref.seconds());
+    }
+    outW.flush();
+  }
+
+  private void print(PrintWriter outW, MnistRegression.Plan plan, MnistRegression.EpochReport r,
+                     MnistRegression.Reference ref) {
     if (!json && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
-          + "     val_kl    val_dec  val_bin  seconds");
+          + "     val_kl    val_dec  val_bin  objective   gap         seconds");
     }
     for (int k = 0; k < plan.g().length; k++) {
       MnistRegression.Metrics t = r.train();
       MnistRegression.Metrics v = r.validation();
+      double objective = t.mse()[k] + t.l2()[k];
+      double gap = objective - ref.trainMse();
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("g", plan.g()[k]);
@@ -192,12 +272,15 @@ public final class RegressCommand implements Callable<Integer> {
         o.put("val_kl", v.kl()[k]);
         o.put("val_acc_decoded", v.accDecoded()[k]);
         o.put("val_acc_bin", v.accBin()[k]);
+        o.put("train_objective", objective);
+        o.put("objective_gap", gap);
         o.put("seconds", r.seconds());
         outW.println(JsonLine.of(o));
       } else {
-        outW.printf(Locale.ROOT, "%-8s %5d  %-11.4e %-10.4e %-9.4f %-10.4f %-10.4f %-12.4e %-10.4e %-10.4f %-9.4f %-8.4f %.1f%n",
-            plan.g()[k], r.epoch(), t.mse()[k], t.l2()[k], t.kl()[k], t.accDecoded()[k], t.accBin()[k], v.mse()[k],
-            v.l2()[k], v.kl()[k], v.accDecoded()[k], v.accBin()[k], r.seconds());
+        outW.printf(Locale.ROOT, "%-8s %5d  %-11.4e %-10.4e %-9.4f %-10.4f %-10.4f %-12.4e %-10.4e %-10.4f %-9.4f "
+            + "%-8.4f %-11.4e %-11.4e %.1f%n", plan.g()[k], r.epoch(), t.mse()[k], t.l2()[k], t.kl()[k],
+            t.accDecoded()[k], t.accBin()[k], v.mse()[k], v.l2()[k], v.kl()[k], v.accDecoded()[k], v.accBin()[k],
+            objective, gap, r.seconds());
       }
     }
     outW.flush();
@@ -207,9 +290,59 @@ public final class RegressCommand implements Callable<Integer> {
   static final String[] METRICS = {"train_mse", "train_l2", "train_kl", "train_acc_decoded", "train_acc_bin",
       "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin"};
 
-  /** history.hdf5, the curves, the g-sweep summary and the test-prediction panels. */
+  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, TrainingRun.Data, MnistRegression.Reference)} without a reference. */
   static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test)
       throws IOException {
+    write(out, plan, r, test, null);
+  }
+
+  /**
+   * history.hdf5, the curves, the g-sweep summary and the test-prediction panels, and (when ref is not null)
+   * the reference and per epoch the training objective and its gap to the reference's. All files are first
+   * written into a hidden staging directory inside out and only then renamed into out, so a failure while
+   * writing leaves out as it was (the staging directory is removed).
+   */
+  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test,
+                    MnistRegression.Reference ref) throws IOException {
+    publish(out, stage -> writeFiles(stage, plan, r, test, ref));
+  }
+
+  /** Writes files into a directory. */
+  @FunctionalInterface
+  interface StagedWriter {
+    void write(Path stage) throws IOException;
+  }
+
+  /**
+   * Runs writer on a fresh hidden staging directory inside out (created if missing), then renames every file
+   * it wrote into out, replacing files of the same name; the staging directory is always removed. When writer
+   * fails, out keeps exactly the files it had.
+   */
+  static void publish(Path out, StagedWriter writer) throws IOException {
+    Files.createDirectories(out);
+    Path stage = Files.createTempDirectory(out, ".regress-staging-");
+    try {
+      writer.write(stage);
+      List<Path> files;
+      try (var entries = Files.list(stage)) {
+        files = entries.sorted().toList();
+      }
+      for (Path f : files) {
+        Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      try (var entries = Files.list(stage)) {
+        for (Path f : entries.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(stage);
+    }
+  }
+
+  private static void writeFiles(Path out, MnistRegression.Plan plan, MnistRegression.Result r,
+                                 TrainingRun.Data test, MnistRegression.Reference ref) throws IOException {
     int models = plan.g().length;
     int epochs = r.history().size();
     double[][][] m = new double[METRICS.length][models][epochs];
@@ -238,7 +371,26 @@ public final class RegressCommand implements Callable<Integer> {
     h5.put("target_std", plan.targetStd());
     h5.put("l2", (double) plan.l2());
     h5.put("lr", (double) plan.lr());
+    h5.put("hidden_tanh", plan.hiddenActivation() == Activation.TANH ? 1L : 0L); // 0: identity (linear)
     h5.put("grid", targets.grid());
+    if (ref != null) {
+      double[][] objective = new double[models][epochs];
+      double[][] gap = new double[models][epochs];
+      for (int k = 0; k < models; k++) {
+        for (int e = 0; e < epochs; e++) {
+          objective[k][e] = m[0][k][e] + m[1][k][e];
+          gap[k][e] = objective[k][e] - ref.trainMse();
+        }
+      }
+      h5.put("train_objective", objective);
+      h5.put("objective_gap", gap);
+      h5.put("reference_lambda", ref.lambda());
+      h5.put("reference_train_mse", ref.trainMse());
+      h5.put("reference_train_acc_decoded", ref.trainAccDecoded());
+      h5.put("reference_val_mse", ref.valMse());
+      h5.put("reference_val_acc_decoded", ref.valAccDecoded());
+      h5.put("reference_val_acc_bin", ref.valAccBin());
+    }
     int n = r.testIndex().length;
     if (n > 0) {
       float[][] preds = new float[models * n][];

@@ -15,12 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RunProvenance {
   private RunProvenance() {}
 
-  /**
-   * The number of threads the run computes with. THE ONE PLACE that reads it from {@link BackendOptions}: today
-   * its {@code --blas-threads}; when BackendOptions gains {@code --threads}, read that here.
-   */
+  /** The number of threads the run computes with ({@code --threads}, else every available processor). */
   static int threads(BackendOptions o) {
-    return o.blasThreads;
+    return o.threads();
   }
 
   /** This process's provenance: the backend opened, its threads, and the full command line. */

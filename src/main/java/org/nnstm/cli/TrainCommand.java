@@ -93,11 +93,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--test", description = "Evaluate on the 10,000 test images instead of the validation split.")
   boolean test;
 
-  @Option(names = "--params", description = "Write init-para, e1-para and e{last}-para files.")
+  @Option(names = "--params", description = "Write init-para (untrained) and e{k}-para (after 0-based epoch k) "
+      + "files for k = 0 and E-1, as the reference notebook.")
   boolean params;
 
-  @Option(names = "--hooks", description = "Write e{epoch}-hooks files (pre-activations) at epochs 0, 1 and last.")
+  @Option(names = "--hooks", description = "Write init-hooks and e{k}-hooks files (pre-activations), k = 0 and E-1.")
   boolean hooks;
+
+  @Option(names = "--every-epoch", description = "With --params/--hooks: write e{k} files after every epoch.")
+  boolean everyEpoch;
 
   @Option(names = "--hook-samples", defaultValue = "128",
       description = "Validation images whose pre-activations --hooks records (default: ${DEFAULT-VALUE}).")
@@ -163,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (Ensemble ensemble = new Ensemble(backend, net, chunk)) {
           Progress progress = new Progress(err, "train " + chunk.size() + " model(s), depth " + net.depth());
           TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
-          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs,
+          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs, everyEpoch,
               prov.attributes());
           TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
               TrainingRun.all(progress, printer, writer));
@@ -193,6 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
     s.put("evaluation", test ? "test (t10k)" : "validation (training-file images 50000..59999)");
     s.put("params", Boolean.toString(params));
     s.put("hooks", hooks ? Integer.toString(hookSamples) + " samples" : "none");
+    s.put("every-epoch", Boolean.toString(everyEpoch));
     s.put("precision", "float32");
     return s;
   }

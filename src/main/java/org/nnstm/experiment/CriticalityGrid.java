@@ -268,7 +268,8 @@ public final class CriticalityGrid {
             List<ModelInit> chunk = models.subList(from, Math.min(models.size(), from + perPass));
             try (Ensemble net = new Ensemble(backend, spec, chunk)) {
               TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
-                  TrainingRun.all(steps, new ReferenceLayout(dir, p.seeds() > 1, false, null, p.epochs(), attributes)));
+                  TrainingRun.all(steps, new ReferenceLayout(dir, p.seeds() > 1, false, null, p.epochs(), false,
+                      attributes)));
             }
             done += chunk.size();
             trained += chunk.size();

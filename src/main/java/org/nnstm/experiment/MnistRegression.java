@@ -12,11 +12,12 @@ import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
 import org.nnstm.nn.RegressionMetrics;
 import org.nnstm.nn.TrainingRun;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
 /**
- * MNIST as regression (the original project's quadratic-loss view): linear layers without biases
- * 784 -> hidden... -> B, the readout u + g u^3, Gaussian-bump targets ({@link BumpTargets}), loss
+ * MNIST as regression (the original project's quadratic-loss view): layers without biases
+ * 784 -> hidden... -> B (linear, or tanh after the hidden layers), the readout u + g u^3, Gaussian-bump targets ({@link BumpTargets}), loss
  * MSE (mean over outputs and mini-batch) + l2 sum W^2, plain SGD. Every g of a sweep is one model of one
  * ensemble, all from the same initial weights. After each epoch both the training and the validation set are
  * evaluated with the final weights of that epoch ({@link RegressionMetrics}, plus the L2 term).
@@ -32,10 +33,22 @@ public final class MnistRegression {
   /** Initialisation: Gaussian N(0, sigma_l^2 / fan_in) per layer (sigma_l^2 = 0: zero), or Glorot uniform. */
   public enum Init { GAUSSIAN, GLOROT }
 
-  /** Settings. hidden: widths between the 784 inputs and the B outputs (at least one). */
+  /**
+   * Settings. hidden: widths between the 784 inputs and the B outputs (at least one); hiddenActivation: phi
+   * after each hidden layer (identity: the deep linear network; tanh), the readout is always u + g u^3.
+   */
   public record Plan(int[] hidden, int bins, double targetStd, double[] g, Init init, double[] varW, float lr,
-                     int batch, float l2, int epochs, long seed) {
+                     int batch, float l2, int epochs, long seed, Activation hiddenActivation) {
+    /** A deep linear network (identity after the hidden layers). */
+    public Plan(int[] hidden, int bins, double targetStd, double[] g, Init init, double[] varW, float lr,
+                int batch, float l2, int epochs, long seed) {
+      this(hidden, bins, targetStd, g, init, varW, lr, batch, l2, epochs, seed, Activation.IDENTITY);
+    }
+
     public Plan {
+      if (hiddenActivation == null) {
+        throw new IllegalArgumentException("--hidden-activation is missing");
+      }
       hidden = hidden.clone();
       g = g.clone();
       varW = varW.clone();
@@ -51,9 +64,15 @@ public final class MnistRegression {
       if (g.length < 1) {
         throw new IllegalArgumentException("--g needs at least one value");
       }
-      for (double v : g) {
-        if (!Double.isFinite(v)) {
+      for (int i = 0; i < g.length; i++) {
+        if (!Double.isFinite(g[i])) {
           throw new IllegalArgumentException("--g values must be finite, got " + Arrays.toString(g));
+        }
+        for (int j = 0; j < i; j++) {
+          if (g[j] == g[i]) { // 0.0 == -0.0: the same readout
+            throw new IllegalArgumentException("--g values must be distinct, got " + g[i] + " twice in "
+                + Arrays.toString(g));
+          }
         }
       }
       int depth = hidden.length + 1;
@@ -61,9 +80,11 @@ public final class MnistRegression {
         throw new IllegalArgumentException("--var-w needs 1 or " + depth + " values (one per layer), got "
             + Arrays.toString(varW));
       }
-      for (double v : varW) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-          throw new IllegalArgumentException("--var-w values must be finite and >= 0, got " + Arrays.toString(varW));
+      for (int l = 0; l < varW.length; l++) {
+        if (!(varW[l] >= 0) || Double.isInfinite(varW[l])) {
+          throw new IllegalArgumentException(varW.length > 1 && l == depth - 1
+              ? "--readout-var must be finite and >= 0, got " + varW[l]
+              : "--var-w values must be finite and >= 0, got " + varW[l]);
         }
       }
       if (epochs < 1) {
@@ -103,6 +124,25 @@ public final class MnistRegression {
   /** The history, the epoch at which each model diverged (0 = never), and test predictions. */
   public record Result(List<EpochReport> history, int[] divergedAt, int[] testIndex, float[][][] testPredictions) {}
 
+  /**
+   * The closed-form least-squares map ({@link BumpLeastSquares}) fitted on the training set: its training MSE
+   * (the infimum of the data term over linear maps, which the networks' training objective approaches when
+   * l2 = 0 and g = 0), its validation metrics, the jitter lambda, and the seconds the fit and evaluation took.
+   * A reference, not a bound: other maps can decode validation images slightly better.
+   */
+  public record Reference(double lambda, double trainMse, double trainAccDecoded, double valMse,
+                          double valAccDecoded, double valAccBin, double seconds) {}
+
+  /** Fits and evaluates the least-squares reference of the plan's targets on train (validation: evaluated only). */
+  public static Reference reference(Plan plan, TrainingRun.Data train, TrainingRun.Data validation) {
+    long t0 = System.nanoTime();
+    BumpLeastSquares fit = BumpLeastSquares.fit(train, new BumpTargets(plan.bins(), plan.targetStd()));
+    RegressionMetrics t = fit.evaluate(train);
+    RegressionMetrics v = fit.evaluate(validation);
+    return new Reference(fit.lambda(), t.mse(), t.decodedAccuracy(), v.mse(), v.decodedAccuracy(), v.binAccuracy(),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
   private MnistRegression() {}
 
   /**
@@ -125,7 +165,8 @@ public final class MnistRegression {
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(plan.lr(), 0f, plan.batch(), plan.l2());
     int[] divergedAt = new int[models];
     List<EpochReport> history = new ArrayList<>();
-    try (Ensemble net = new Ensemble(backend, NetworkSpec.linear(plan.widths()), inits)) {
+    NetworkSpec spec = new NetworkSpec(plan.widths(), plan.hiddenActivation(), Activation.IDENTITY, false);
+    try (Ensemble net = new Ensemble(backend, spec, inits)) {
       if (plan.init() == Init.GLOROT) {
         Initializers.glorotUniform(net);
       } else {

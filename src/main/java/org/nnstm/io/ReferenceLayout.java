@@ -16,14 +16,18 @@ import org.nnstm.nn.TrainingRun;
  * <ul>
  *   <li>{@code acc-{tag}-{depth}.hdf5}: float64 scalars {@code var_weight}, {@code var_bias}, int64 scalar
  *       {@code depth}, float32 {@code accuracies} (one per epoch so far; rewritten after every epoch);</li>
- *   <li>{@code {prefix}-para-{tag}-{depth}.hdf5} ({@code init} or {@code e{epoch}}): the scalars and
- *       {@code W0..W{L-1}} (out x in), {@code B0..B{L-1}};</li>
- *   <li>{@code e{epoch}-hooks-{tag}-{depth}.hdf5}: the scalars and {@code in-0..in-{L-1}}, the
+ *   <li>{@code {prefix}-para-{tag}-{depth}.hdf5}: the scalars and {@code W0..W{L-1}} (out x in),
+ *       {@code B0..B{L-1}};</li>
+ *   <li>{@code {prefix}-hooks-{tag}-{depth}.hdf5}: the scalars and {@code in-0..in-{L-1}}, the
  *       pre-activations (samples x width) fed to each activation.</li>
  * </ul>
- * As a {@link TrainingRun.Listener} it writes init parameters and epoch-0 hooks before training and,
- * after epoch 1 and the last epoch, parameters and hooks (when asked for), and the accuracy file after
- * every epoch.
+ * The prefixes are the notebook's (Gaussian_Feedforward {@code fit}): {@code e{k}} is the network after
+ * 0-based epoch k, written for k = 0 and k = E-1 (every k with {@code everyEpoch}); {@code init} is the
+ * untrained network (nnstm's addition; the notebook has no file for it). As a {@link TrainingRun.Listener}
+ * it writes the init files before training, the e{k} files after epochs, and the accuracy file after every
+ * epoch. Differences from the notebook that remain: its hooks hold the last validation batch of the epoch
+ * (the model is hooked on the last forward pass), nnstm's the first {@code hookData.size()} validation
+ * images; both analyses use the last row.
  */
 public final class ReferenceLayout implements TrainingRun.Listener {
   private final Path dir;
@@ -32,13 +36,23 @@ public final class ReferenceLayout implements TrainingRun.Listener {
   private final TrainingRun.Data hookData;
   private final int epochs;
   private final Map<String, Object> attributes;
+  private final boolean everyEpoch;
   private final Map<Integer, List<Double>> accuracies = new LinkedHashMap<>();
 
   /**
    * @param hookData images whose pre-activations are recorded, or null for no hook files
    */
   public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs) {
-    this(dir, seedSuffix, params, hookData, epochs, Map.of());
+    this(dir, seedSuffix, params, hookData, epochs, false);
+  }
+
+  /**
+   * @param hookData images whose pre-activations are recorded, or null for no hook files
+   * @param everyEpoch write e{k} files after every epoch, not only k = 0 and E-1
+   */
+  public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs,
+                         boolean everyEpoch) {
+    this(dir, seedSuffix, params, hookData, epochs, everyEpoch, Map.of());
   }
 
   /**
@@ -46,8 +60,9 @@ public final class ReferenceLayout implements TrainingRun.Listener {
    *     the datasets are unchanged
    */
   public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs,
-                         Map<String, Object> attributes) {
+                         boolean everyEpoch, Map<String, Object> attributes) {
     this.attributes = new LinkedHashMap<>(attributes);
+    this.everyEpoch = everyEpoch;
     this.dir = dir;
     this.seedSuffix = seedSuffix;
     this.params = params;
@@ -73,8 +88,13 @@ public final class ReferenceLayout implements TrainingRun.Listener {
     return dir.resolve(prefix + "-para-" + stem(m, depth, seedSuffix) + ".hdf5");
   }
 
-  public static Path hookFile(Path dir, int epoch, ModelInit m, int depth, boolean seedSuffix) {
-    return dir.resolve("e" + epoch + "-hooks-" + stem(m, depth, seedSuffix) + ".hdf5");
+  public static Path hookFile(Path dir, String prefix, ModelInit m, int depth, boolean seedSuffix) {
+    return dir.resolve(prefix + "-hooks-" + stem(m, depth, seedSuffix) + ".hdf5");
+  }
+
+  /** The notebook's prefix of the network after 1-based epoch {@code epoch}: e{epoch - 1}. */
+  public static String epochPrefix(int epoch) {
+    return "e" + (epoch - 1);
   }
 
   static Map<String, Object> scalars(ModelInit m, int depth) {
@@ -90,7 +110,7 @@ public final class ReferenceLayout implements TrainingRun.Listener {
     if (params) {
       writeParams(net, "init");
     }
-    writeHooks(net, trainer, 0);
+    writeHooks(net, trainer, "init");
   }
 
   @Override
@@ -108,11 +128,12 @@ public final class ReferenceLayout implements TrainingRun.Listener {
       d.put("accuracies", a);
       write(accuracyFile(dir, m, depth, seedSuffix), d);
     }
-    if (report.epoch() == 1 || report.epoch() == epochs) {
+    if (everyEpoch || report.epoch() == 1 || report.epoch() == epochs) {
+      String prefix = epochPrefix(report.epoch());
       if (params) {
-        writeParams(net, "e" + report.epoch());
+        writeParams(net, prefix);
       }
-      writeHooks(net, trainer, report.epoch());
+      writeHooks(net, trainer, prefix);
     }
   }
 
@@ -131,7 +152,7 @@ public final class ReferenceLayout implements TrainingRun.Listener {
     }
   }
 
-  private void writeHooks(Ensemble net, EnsembleTrainer trainer, int epoch) {
+  private void writeHooks(Ensemble net, EnsembleTrainer trainer, String prefix) {
     if (hookData == null) {
       return;
     }
@@ -143,7 +164,7 @@ public final class ReferenceLayout implements TrainingRun.Listener {
       for (int l = 0; l < depth; l++) {
         d.put("in-" + l, reshape(z[k][l], hookData.size(), net.spec().width(l + 1)));
       }
-      write(hookFile(dir, epoch, m, depth, seedSuffix), d);
+      write(hookFile(dir, prefix, m, depth, seedSuffix), d);
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * validation set; listeners write files, print lines, or collect numbers.
  *
  * <pre>{@code
- * try (Backend backend = Backends.open("auto", 1, System.err::println);
+ * try (Backend backend = Backends.open("auto", Runtime.getRuntime().availableProcessors(), System.err::println);
  *      Ensemble net = new Ensemble(backend, NetworkSpec.tanh(Layouts.wide(10)),
  *          List.of(new ModelInit(2.0, 0.05, 0)))) {
  *   TrainingRun.train(net, EnsembleTrainer.Config.reference(), 1, false, 0, train, validation, listener);

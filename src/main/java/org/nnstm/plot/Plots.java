@@ -42,6 +42,23 @@ public final class Plots {
         AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
+    /**
+     * Line chart with both axes on a log10 scale (every x and every non-NaN y must be > 0): power laws are
+     * straight lines.
+     */
+    public static void logLogChart(Path png, String title, String xLabel, String yLabel, Series... series) {
+        for (Series s : series) {
+            for (double v : s.x()) {
+                if (!(v > 0)) {
+                    throw new IllegalArgumentException("series '" + s.name() + "' has x=" + v + " on a log axis");
+                }
+            }
+        }
+        XYChart chart = chart(WIDTH, HEIGHT, title, xLabel, yLabel, true, series);
+        chart.getStyler().setXAxisLogarithmic(true);
+        AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
     private static XYChart chart(int width, int height, String title, String xLabel, String yLabel, boolean logY,
                                  Series... series) {
         if (series.length == 0) {

@@ -13,6 +13,10 @@ package org.nnstm.tensor;
  *
  * <p>A backend is chosen once, at the edge (CLI or embedding caller; see {@link Backends}), and passed
  * down. Close it when done; closing twice is harmless.
+ *
+ * <p>Thread safety: a backend serves one calling thread at a time (its ops are not re-entrant; a backend may
+ * use threads of its own inside an op, as the CPU backend does); tensors and the backend may be handed from
+ * one thread to another between ops. Separate backends may be used from separate threads at once.
  */
 public interface Backend extends AutoCloseable {
 

@@ -13,9 +13,14 @@ import org.nnstm.backend.cuda.CudaBackend;
 public final class Backends {
   private Backends() {}
 
-  /** The CPU backend with {@code blasThreads} OpenBLAS threads (1 is fastest on 2-core machines). */
-  public static Backend cpu(int blasThreads) {
-    return new CpuBackend(blasThreads);
+  /** The CPU backend running its ops on {@code threads} threads (results do not depend on the count). */
+  public static Backend cpu(int threads) {
+    return new CpuBackend(threads);
+  }
+
+  /** The CPU backend on every available processor. */
+  public static Backend cpu() {
+    return new CpuBackend();
   }
 
   /** The CUDA backend on device {@code device}; throws {@link BackendUnavailableException} if it cannot start. */
@@ -26,27 +31,28 @@ public final class Backends {
   /**
    * Opens a backend by name: {@code cpu}, {@code cuda} or {@code auto}.
    *
-   * @param notice receives one line saying which backend {@code auto} chose and why (may be null)
+   * @param threads threads of the CPU backend
+   * @param notice receives, for {@code auto}, one short line saying why it chose what it chose (may be null)
    * @throws BackendUnavailableException when {@code cuda} is asked for and no device initialises
    * @throws IllegalArgumentException for an unknown name
    */
-  public static Backend open(String name, int blasThreads, Consumer<String> notice) {
+  public static Backend open(String name, int threads, Consumer<String> notice) {
     switch (name.toLowerCase(Locale.ROOT)) {
       case "cpu":
-        return cpu(blasThreads);
+        return cpu(threads);
       case "cuda":
         return cuda(0);
       case "auto":
         try {
           Backend b = cuda(0);
           if (notice != null) {
-            notice.accept("backend: " + b.name() + " (auto: a CUDA device initialised)");
+            notice.accept("auto: a CUDA device initialised");
           }
           return b;
         } catch (BackendUnavailableException e) {
-          Backend b = cpu(blasThreads);
+          Backend b = cpu(threads);
           if (notice != null) {
-            notice.accept("backend: " + b.name() + " (auto: " + e.getMessage() + ")");
+            notice.accept("auto: " + e.getMessage());
           }
           return b;
         }

@@ -29,13 +29,29 @@ class RegressCommandTest {
         "--test-digits", "3", "--json", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
-    assertEquals(4, lines.size(), r.out()); // 2 models x epochs 0 and 1
+    assertEquals(5, lines.size(), r.out()); // the reference, then 2 models x epochs 0 and 1
+    assertTrue(lines.get(0).startsWith("{\"reference\": \"least_squares\", \"lambda\": "), lines.get(0));
+    double refMse = number(lines.get(0), "train_mse");
+    double refAcc = number(lines.get(0), "val_acc_decoded");
+    assertTrue(refAcc > 0.7, "least-squares reference on 2000 images decodes " + refAcc);
     for (String key : List.of("epoch", "train_mse", "train_l2", "train_kl", "train_acc_decoded", "train_acc_bin",
-        "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin", "seconds")) {
-      assertTrue(lines.get(3).contains("\"" + key + "\": "), key + " in " + lines.get(3));
+        "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin", "train_objective", "objective_gap",
+        "seconds")) {
+      assertTrue(lines.get(4).contains("\"" + key + "\": "), key + " in " + lines.get(4));
     }
-    double acc = Double.parseDouble(lines.get(3).replaceAll(".*\"val_acc_decoded\": ([0-9.eE-]+).*", "$1"));
+    double acc = number(lines.get(4), "val_acc_decoded");
     assertTrue(acc > 0.3, "decoded validation accuracy after one epoch on 2000 images: " + acc);
+    for (int i = 1; i < 5; i++) {
+      String line = lines.get(i);
+      double objective = number(line, "train_mse") + number(line, "train_l2");
+      assertEquals(objective, number(line, "train_objective"), 1e-15 * objective, line);
+      assertEquals(objective - refMse, number(line, "objective_gap"), 1e-15 * objective, line);
+      // the least-squares map minimises the training MSE over linear maps; l2 adds to the objective
+      assertTrue(number(line, "objective_gap") > 0, "gap of a linear model to the least-squares floor: " + line);
+    }
+    try (var entries = Files.list(out)) {
+      assertTrue(entries.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no staging left in " + out);
+    }
     for (String f : List.of("history.hdf5", "curves-g0.0.png", "curves-g0.2.png", "g-sweep.png", "test-00000.png",
         "test-00002.png")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -57,6 +73,58 @@ class RegressCommandTest {
       }
     }
     assertEquals(6, Hdf5.matrix(h, "test_predictions", h5).length); // 2 models x 3 images
+    assertEquals(refMse, Hdf5.number(h, "reference_train_mse", h5));
+    assertEquals(refAcc, Hdf5.number(h, "reference_val_acc_decoded", h5));
+    assertEquals(number(lines.get(4), "objective_gap"), ((double[][]) h.get("objective_gap"))[1][1],
+        "history.hdf5 keeps the gap in double");
+  }
+
+  private static double number(String jsonLine, String key) {
+    String v = jsonLine.replaceAll(".*\"" + key + "\": ([-0-9.eE]+|NaN).*", "$1");
+    return Double.parseDouble(v);
+  }
+
+  @Test
+  void referenceAlonePrintsOneLineAndWritesNothing() throws IOException {
+    Path data = TestData.mnist();
+    TrainCommandTest.Result r = TrainCommandTest.run("regress", "--reference", "--data", data.toString(),
+        "--train-limit", "1000", "--bins", "50");
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(1, lines.size(), r.out());
+    assertTrue(lines.get(0).startsWith("reference (closed-form least-squares linear map"), lines.get(0));
+    assertTrue(lines.get(0).contains("not a bound"), lines.get(0));
+    assertTrue(number(lines.get(0).replaceAll(".*val_dec ([0-9.]+).*", "\"x\": $1"), "x") > 0.6, lines.get(0));
+  }
+
+  @Test
+  void withoutOutOrReferenceItRefuses() {
+    TrainCommandTest.Result r = TrainCommandTest.run("regress", "--backend", "cpu");
+    assertEquals(2, r.code(), r.err());
+    assertEquals("nnstm: error: regress needs --out DIR (or --reference, which writes nothing)", r.err().strip());
+  }
+
+  @Test
+  void aFailedWriteLeavesTheDirectoryAsItWas() throws IOException {
+    Path out = dir.resolve("whole");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("history.hdf5"), "old");
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+        RegressCommand.publish(out, stage -> {
+          Files.writeString(stage.resolve("history.hdf5"), "new");
+          Files.writeString(stage.resolve("curves.png"), "new");
+          throw new IOException("disk full");
+        }));
+    assertEquals("disk full", e.getMessage());
+    try (var entries = Files.list(out)) {
+      assertEquals(List.of(out.resolve("history.hdf5")), entries.toList(), "only the old file, no staging");
+    }
+    assertEquals("old", Files.readString(out.resolve("history.hdf5")));
+    RegressCommand.publish(out, stage -> Files.writeString(stage.resolve("history.hdf5"), "new"));
+    assertEquals("new", Files.readString(out.resolve("history.hdf5")));
+    try (var entries = Files.list(out)) {
+      assertEquals(1, entries.count(), "a successful publish leaves only its files");
+    }
   }
 
   @Test
@@ -72,8 +140,31 @@ class RegressCommandTest {
         {"--lr", "0"},
         {"--l2", "-1"},
         {"--epochs", "0"},
+        {"--g", "0.2,0.2"},
+        {"--g", "0,-0"},
+        {"--readout-var", "-1"},
+        {"--readout-var", "NaN"},
+        {"--test-digits", "-1"},
+        {"--hidden-activation", "relu"},
     };
     TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
+  }
+
+  @Test
+  void refusalsNameTheOptionAndTheValue() {
+    String[][] cases = {
+        {"--g", "0.2,0.2", "--g values must be distinct, got 0.2 twice"},
+        {"--readout-var", "-1", "--readout-var must be finite and >= 0, got -1.0"},
+        {"--var-w", "-1", "--var-w values must be finite and >= 0, got -1.0"},
+    };
+    for (String[] c : cases) {
+      Path out = dir.resolve("named");
+      TrainCommandTest.Result r = TrainCommandTest.run("regress", "--backend", "cpu", c[0], c[1], "--out",
+          out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().startsWith("nnstm: error: " + c[2]), c[0] + " " + c[1] + " -> " + r.err());
+      assertFalse(Files.exists(out), "nothing written for " + c[0] + " " + c[1]);
+    }
   }
 
   @Test

@@ -58,6 +58,42 @@ class MnistRegressionTest {
   }
 
   @Test
+  void aTanhHiddenLayerTrainsAndIsNotTheLinearNetwork() {
+    TrainingRun.Data train = data(400, 6);
+    TrainingRun.Data val = data(100, 7);
+    MnistRegression.Plan linear = plan(new double[] {0.0}, 0, 0.5f, 2);
+    MnistRegression.Plan tanh = new MnistRegression.Plan(linear.hidden(), linear.bins(), linear.targetStd(),
+        linear.g(), linear.init(), linear.varW(), linear.lr(), linear.batch(), linear.l2(), linear.epochs(),
+        linear.seed(), org.nnstm.tensor.Activation.TANH);
+    try (Backend backend = Backends.cpu(1)) {
+      MnistRegression.Result a = MnistRegression.run(backend, linear, train, val, val, 1,
+          new MnistRegression.Listener() { });
+      MnistRegression.Result b = MnistRegression.run(backend, tanh, train, val, val, 1,
+          new MnistRegression.Listener() { });
+      double acc = b.history().get(2).validation().accDecoded()[0];
+      assertTrue(acc > 0.9, "tanh hidden layer learns separable synthetic classes: decoded accuracy " + acc);
+      double mseA = a.history().get(2).train().mse()[0];
+      double mseB = b.history().get(2).train().mse()[0];
+      assertTrue(Math.abs(mseA - mseB) > 1e-3 * mseA, "tanh changes the model: MSE " + mseA + " vs " + mseB);
+    }
+  }
+
+  @Test
+  void theLeastSquaresReferenceFitsTheTrainingSet() {
+    TrainingRun.Data train = data(400, 8);
+    TrainingRun.Data val = data(100, 9);
+    MnistRegression.Plan p = plan(new double[] {0.0}, 0, 0.5f, 2);
+    MnistRegression.Reference ref = MnistRegression.reference(p, train, val);
+    assertTrue(ref.valAccDecoded() > 0.95, "separable classes: " + ref);
+    try (Backend backend = Backends.cpu(1)) {
+      MnistRegression.Result r = MnistRegression.run(backend, p, train, val, val, 1, new MnistRegression.Listener() { });
+      double mse = r.history().get(2).train().mse()[0];
+      // the least-squares map has the least training MSE of all linear maps (up to its 1e-8 jitter)
+      assertTrue(ref.trainMse() < mse, "reference " + ref.trainMse() + " below the trained " + mse);
+    }
+  }
+
+  @Test
   void divergenceIsReportedPerModelAndTheOthersGoOn() {
     TrainingRun.Data train = data(200, 4);
     TrainingRun.Data val = data(50, 5);

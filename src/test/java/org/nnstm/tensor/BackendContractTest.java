@@ -151,6 +151,21 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void gemmWideShapes() {
+    // n >= 256: wide enough that a backend may split C into column panels (the CPU backend does); ragged n
+    Random rnd = new Random(31);
+    int[][] shapes = {{5, 300, 7}, {3, 784, 9}, {9, 1100, 2}};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int[] s : shapes) {
+          checkGemm(rnd, ta, tb, s[0], s[1], s[2], 1f, 0f, 2, 0, (long) s[2] * s[1], 0);
+          checkGemm(rnd, ta, tb, s[0], s[1], s[2], 0.5f, 0.8f, 3, (long) s[0] * s[2] + 1, (long) s[2] * s[1], 2);
+        }
+      }
+    }
+  }
+
+  @Test
   void gemmStrideZeroBroadcasts() {
     Random rnd = new Random(4);
     for (boolean ta : new boolean[] {false, true}) {

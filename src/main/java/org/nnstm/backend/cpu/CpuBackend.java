@@ -2,7 +2,6 @@ package org.nnstm.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.LongStream;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Philox;
@@ -14,36 +13,73 @@ import org.nnstm.tensor.Tensor;
  * scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
  * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
  *
- * <p>Not thread-safe: one backend serves one thread (the scratch arrays are shared by its ops). The
- * OpenBLAS thread count is process-global; the constructor sets it. Long Gaussian fills (the Philox
- * generator is compute-bound, ~55 M/s per core) run on the common fork-join pool; their results do not
- * depend on the split.
+ * <p>Threads. Every op splits its work into tasks that depend only on the op's shape, never on the thread count,
+ * and runs them on the backend's own {@code threads} threads ({@link CpuPool}); OpenBLAS itself always runs
+ * single-threaded, one call per task. A batched GEMM is split per problem and, along C's columns, into
+ * {@link #gemmPanels} panels; elementwise ops into blocks; a sum (column sums, a loss) is never split. So every
+ * result is bit-identical for every thread count and for every ensemble size K (a model's GEMMs are the same
+ * OpenBLAS calls whichever K it is trained in). Different OpenBLAS kernels (CPU types, see {@link #name()}) round
+ * differently.
+ *
+ * <p>Thread safety: one backend serves one calling thread at a time (its ops are not re-entrant); tensors and
+ * the backend may be handed between threads. Separate backends may be used concurrently.
  */
 public final class CpuBackend implements Backend {
   static final int CHUNK = 4096;
-  /** Gaussian fills at least this long are split over the common fork-join pool (both cores). */
+  /** Gaussian fills at least this long are split over the backend's threads. */
   static final long PARALLEL_FILL = 1L << 18;
   private static final long FILL_TASK = 1L << 16;
+  /** Elementwise ops work in blocks of this many floats (one task each). */
+  private static final int BLOCK = 1 << 15;
+  /** Rows of one bias+activation task. */
+  private static final int ROW_BLOCK = 16;
+  /** Columns of one column-sum task. */
+  private static final int COL_BLOCK = 256;
 
-  private final int blasThreads;
+  private final int threads;
   private final String name;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final float[] s0 = new float[CHUNK];
-  private final float[] s1 = new float[CHUNK];
-  private final float[] s2 = new float[CHUNK];
+  private final CpuPool pool;
+  private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
 
   /**
-   * A CPU backend whose GEMMs use {@code blasThreads} OpenBLAS threads (1 is fastest on a 2-core
-   * machine shared with other work; measure before raising it).
+   * A CPU backend that runs its ops on {@code threads} threads (the caller's and threads - 1 of its own); see
+   * the class comment for how work is split. {@link Runtime#availableProcessors()} uses the whole machine.
    */
-  public CpuBackend(int blasThreads) {
-    if (blasThreads < 1) {
-      throw new IllegalArgumentException("blasThreads must be >= 1, got " + blasThreads);
+  public CpuBackend(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    this.blasThreads = blasThreads;
-    OpenBlas.setThreads(blasThreads);
-    this.name = "cpu (OpenBLAS " + OpenBlas.version() + ", " + blasThreads
-        + (blasThreads == 1 ? " thread)" : " threads)");
+    this.threads = threads;
+    OpenBlas.setThreads(1);
+    this.pool = new CpuPool(threads);
+    this.name = "cpu (OpenBLAS " + OpenBlas.version() + " " + OpenBlas.coreName() + " kernels, " + threads
+        + (threads == 1 ? " thread)" : " threads)");
+  }
+
+  /** The CPU backend on every available processor. */
+  public CpuBackend() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Column panels of one GEMM with n columns of C: the largest power of two up to 8 that leaves panels of
+   * at least 128 columns (784 -> 4, 400 -> 2, 10 -> 1). A function of n only, so results do not depend on
+   * threads.
+   */
+  static int gemmPanels(int n) {
+    int p = 1;
+    while (p < 8 && n / (2 * p) >= 128) {
+      p *= 2;
+    }
+    return p;
+  }
+
+  /** Width of each of the {@link #gemmPanels} panels (the last may be narrower): ceil(n / p) rounded up to 16. */
+  static int gemmPanelWidth(int n) {
+    int p = gemmPanels(n);
+    int w = (n + p - 1) / p;
+    return Math.min(n, (w + 15) / 16 * 16);
   }
 
   @Override
@@ -56,9 +92,17 @@ public final class CpuBackend implements Backend {
     return "cpu";
   }
 
-  /** The OpenBLAS thread count this backend was opened with. */
-  public int blasThreads() {
-    return blasThreads;
+  /**
+   * A one-line note when the environment forces OpenBLAS onto slower kernels than this CPU supports (see
+   * OPENBLAS_CORETYPE), else null.
+   */
+  public static String kernelNotice() {
+    return OpenBlas.forcedCoreNotice();
+  }
+
+  /** The number of threads this backend's ops run on. */
+  public int threads() {
+    return threads;
   }
 
   // ---------------------------------------------------------------- checks
@@ -191,11 +235,23 @@ public final class CpuBackend implements Backend {
         tc, last * strideC, (long) m * n);
     int lda = transA ? m : k;
     int ldb = transB ? k : n;
-    for (long p = 0; p < batch; p++) {
-      OpenBlas.sgemm(transA, transB, m, n, k, alpha,
-          ta.address() + 4 * p * strideA, lda, tb.address() + 4 * p * strideB, ldb,
-          beta, tc.address() + 4 * p * strideC, n);
-    }
+    int panels = gemmPanels(n);
+    int width = gemmPanelWidth(n);
+    long aAt = ta.address();
+    long bAt = tb.address();
+    long cAt = tc.address();
+    pool.forEach(batch * panels, task -> {
+      long p = task / panels;
+      int j0 = (task % panels) * width;
+      int nw = Math.min(width, n - j0);
+      if (nw <= 0) {
+        return;
+      }
+      long bPanel = transB ? (long) j0 * ldb : j0;
+      OpenBlas.sgemm(transA, transB, m, nw, k, alpha,
+          aAt + 4 * p * strideA, lda, bAt + 4 * (p * strideB + bPanel), ldb,
+          beta, cAt + 4 * (p * strideC + j0), n);
+    });
   }
 
   @Override
@@ -205,9 +261,29 @@ public final class CpuBackend implements Backend {
     CpuTensor ty = own("axpy: y", y);
     range("axpy: x", tx, 0, n);
     range("axpy: y", ty, 0, n);
-    if (n > 0) {
-      OpenBlas.saxpy((int) n, alpha, tx.address(), ty.address());
+    long xAt = tx.address();
+    long yAt = ty.address();
+    blocks(n, (from, len) -> OpenBlas.saxpy(len, alpha, xAt + 4 * from, yAt + 4 * from));
+  }
+
+  /** Runs {@code body(from, len)} over [0, n) in blocks of {@value #BLOCK} elements, one task each. */
+  private void blocks(long n, BlockBody body) {
+    if (n <= 0) {
+      return;
     }
+    long tasks = (n + BLOCK - 1) / BLOCK;
+    if (tasks > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(n + " elements is too many for one op");
+    }
+    pool.forEach((int) tasks, t -> {
+      long from = (long) t * BLOCK;
+      body.run(from, (int) Math.min(BLOCK, n - from));
+    });
+  }
+
+  @FunctionalInterface
+  private interface BlockBody {
+    void run(long from, int len);
   }
 
   // ---------------------------------------------------------------- network ops
@@ -233,14 +309,19 @@ public final class CpuBackend implements Backend {
     FloatBuffer yb = ty.data();
     FloatBuffer bb = tbias.data();
     boolean tanh = phi == Activation.TANH;
-    float[] zs = s0;
-    float[] bs = s1;
-    float[] ys = s2;
-    for (int p = 0; p < batch; p++) {
+    int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+    pool.forEach(batch * rowBlocks, task -> {
+      int p = task / rowBlocks;
+      int r0 = (task % rowBlocks) * ROW_BLOCK;
+      int r1 = Math.min(rows, r0 + ROW_BLOCK);
+      float[][] s = scratch.get();
+      float[] zs = s[0];
+      float[] bs = s[1];
+      float[] ys = s[2];
       for (int c0 = 0; c0 < cols; c0 += CHUNK) {
         int len = Math.min(CHUNK, cols - c0);
         bb.get(p * cols + c0, bs, 0, len);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
           int at = (p * rows + r) * cols + c0;
           zb.get(at, zs, 0, len);
           for (int i = 0; i < len; i++) {
@@ -255,7 +336,7 @@ public final class CpuBackend implements Backend {
           }
         }
       }
-    }
+    });
   }
 
   @Override
@@ -271,19 +352,23 @@ public final class CpuBackend implements Backend {
     FloatBuffer dyb = tdy.data();
     FloatBuffer yb = ty.data();
     FloatBuffer dzb = tdz.data();
-    float[] g = s0;
-    float[] ys = s1;
-    for (int at = 0; at < n; at += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - at);
-      dyb.get(at, g, 0, len);
-      if (phi == Activation.TANH) {
-        yb.get(at, ys, 0, len);
-        for (int i = 0; i < len; i++) {
-          g[i] = g[i] * (1f - ys[i] * ys[i]);
+    boolean tanh = phi == Activation.TANH;
+    blocks(n, (from, count) -> {
+      float[][] s = scratch.get();
+      float[] g = s[0];
+      float[] ys = s[1];
+      for (int at = (int) from, end = (int) from + count; at < end; at += CHUNK) {
+        int len = Math.min(CHUNK, end - at);
+        dyb.get(at, g, 0, len);
+        if (tanh) {
+          yb.get(at, ys, 0, len);
+          for (int i = 0; i < len; i++) {
+            g[i] = g[i] * (1f - ys[i] * ys[i]);
+          }
         }
+        dzb.put(at, g, 0, len);
       }
-      dzb.put(at, g, 0, len);
-    }
+    });
   }
 
   @Override
@@ -298,28 +383,30 @@ public final class CpuBackend implements Backend {
     range("columnSums: db", tdb, 0, (long) batch * cols);
     FloatBuffer zb = tdz.data();
     FloatBuffer bb = tdb.data();
-    float[] acc = s0;
-    float[] row = s1;
-    for (int p = 0; p < batch; p++) {
-      for (int c0 = 0; c0 < cols; c0 += CHUNK) {
-        int len = Math.min(CHUNK, cols - c0);
-        zb.get(p * rows * cols + c0, acc, 0, len);
-        for (int r = 1; r < rows; r++) {
-          zb.get((p * rows + r) * cols + c0, row, 0, len);
-          for (int i = 0; i < len; i++) {
-            acc[i] += row[i];
-          }
+    int colBlocks = (cols + COL_BLOCK - 1) / COL_BLOCK;
+    pool.forEach(batch * colBlocks, task -> {
+      int p = task / colBlocks;
+      int c0 = (task % colBlocks) * COL_BLOCK;
+      int len = Math.min(COL_BLOCK, cols - c0);
+      float[][] s = scratch.get();
+      float[] acc = s[0];
+      float[] row = s[1];
+      zb.get(p * rows * cols + c0, acc, 0, len);
+      for (int r = 1; r < rows; r++) {
+        zb.get((p * rows + r) * cols + c0, row, 0, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += row[i];
         }
-        int at = p * cols + c0;
-        if (beta != 0f) {
-          bb.get(at, row, 0, len);
-          for (int i = 0; i < len; i++) {
-            acc[i] += beta * row[i];
-          }
-        }
-        bb.put(at, acc, 0, len);
       }
-    }
+      int at = p * cols + c0;
+      if (beta != 0f) {
+        bb.get(at, row, 0, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += beta * row[i];
+        }
+      }
+      bb.put(at, acc, 0, len);
+    });
   }
 
   @Override
@@ -353,9 +440,11 @@ public final class CpuBackend implements Backend {
       }
       label[r] = (int) v;
     }
-    float[] z = s0;
-    float[] g = s1;
-    for (int p = 0; p < batch; p++) {
+    FloatBuffer sb = ts.data();
+    pool.forEach(batch, p -> {
+      float[][] s = scratch.get();
+      float[] z = s[0];
+      float[] g = s[1];
       double loss = 0;
       int correct = 0;
       for (int r = 0; r < rows; r++) {
@@ -385,9 +474,9 @@ public final class CpuBackend implements Backend {
         }
         gb.put(at, g, 0, classes);
       }
-      ts.data().put(2 * p, (float) loss);
-      ts.data().put(2 * p + 1, (float) correct);
-    }
+      sb.put(2 * p, (float) loss);
+      sb.put(2 * p + 1, (float) correct);
+    });
   }
 
   @Override
@@ -414,11 +503,14 @@ public final class CpuBackend implements Backend {
     FloatBuffer tb = tt.data();
     FloatBuffer pb = tp.data();
     FloatBuffer db = td.data();
-    float[] uu = s0;
-    float[] tgt = s1;
-    float[] out = s2;
-    for (int p = 0; p < batch; p++) {
-      float gp = tg.data().get(p);
+    FloatBuffer gb = tg.data();
+    FloatBuffer sb = ts.data();
+    pool.forEach(batch, p -> {
+      float[][] s = scratch.get();
+      float[] uu = s[0];
+      float[] tgt = s[1];
+      float[] out = s[2];
+      float gp = gb.get(p);
       double sse = 0;
       for (long at = 0; at < per; at += CHUNK) {
         int len = (int) Math.min(CHUNK, per - at);
@@ -435,8 +527,8 @@ public final class CpuBackend implements Backend {
         pb.put((int) (p * per + at), out, 0, len);
         db.put((int) (p * per + at), uu, 0, len);
       }
-      ts.data().put(p, (float) sse);
-    }
+      sb.put(p, (float) sse);
+    });
   }
 
   @Override
@@ -461,24 +553,28 @@ public final class CpuBackend implements Backend {
     ts.data().get(0, z, 0, z.length);
     tw.data().get(0, lw, 0, n);
     tp.data().get(0, y, 0, y.length);
-    double[] e = new double[n];
-    for (int j = 0; j < m; j++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < n; i++) {
-        double r2 = 0;
-        for (int k = 0; k < d; k++) {
-          double diff = (double) z[i * d + k] - y[j * d + k];
-          r2 += diff * diff;
+    FloatBuffer ob = to.data();
+    int pointBlock = 64;
+    pool.forEach((m + pointBlock - 1) / pointBlock, task -> {
+      double[] e = new double[n];
+      for (int j = task * pointBlock, jEnd = Math.min(m, j + pointBlock); j < jEnd; j++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+          double r2 = 0;
+          for (int k = 0; k < d; k++) {
+            double diff = (double) z[i * d + k] - y[j * d + k];
+            r2 += diff * diff;
+          }
+          e[i] = lw[i] - 0.5 * r2;
+          max = Math.max(max, e[i]);
         }
-        e[i] = lw[i] - 0.5 * r2;
-        max = Math.max(max, e[i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += Math.exp(e[i] - max);
+        }
+        ob.put(j, (float) (max + Math.log(sum)));
       }
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += Math.exp(e[i] - max);
-      }
-      to.data().put(j, (float) (max + Math.log(sum)));
-    }
+    });
   }
 
   @Override
@@ -490,13 +586,16 @@ public final class CpuBackend implements Backend {
     range("sgdMomentum: w", tw, 0, n);
     range("sgdMomentum: g", tg, 0, n);
     range("sgdMomentum: v", tv, 0, n);
-    if (n > 0) {
-      // Three OpenBLAS passes, v *= mu; v += g; w -= lr v (PyTorch's rounding order), measured 2-3x faster
-      // than one fused Java loop over the buffers (benchmarks/RESULTS.md).
-      OpenBlas.sscal((int) n, mu, tv.address());
-      OpenBlas.saxpy((int) n, 1f, tg.address(), tv.address());
-      OpenBlas.saxpy((int) n, -lr, tv.address(), tw.address());
-    }
+    // Three OpenBLAS passes per block, v *= mu; v += g; w -= lr v (PyTorch's rounding order), measured 2-3x
+    // faster than one fused Java loop over the buffers (benchmarks/RESULTS.md).
+    long wAt = tw.address();
+    long gAt = tg.address();
+    long vAt = tv.address();
+    blocks(n, (from, len) -> {
+      OpenBlas.sscal(len, mu, vAt + 4 * from);
+      OpenBlas.saxpy(len, 1f, gAt + 4 * from, vAt + 4 * from);
+      OpenBlas.saxpy(len, -lr, vAt + 4 * from, wAt + 4 * from);
+    });
   }
 
   // ---------------------------------------------------------------- random numbers
@@ -510,13 +609,13 @@ public final class CpuBackend implements Backend {
     if (count >= PARALLEL_FILL) {
       // counter-based: every element depends only on its index, so splitting the range changes nothing
       long tasks = (count + FILL_TASK - 1) / FILL_TASK;
-      LongStream.range(0, tasks).parallel().forEach(task -> {
+      pool.forEach((int) tasks, task -> {
         long from = task * FILL_TASK;
-        fillRange(b, offset, from, Math.min(count, from + FILL_TASK), std, seed, stream, new float[CHUNK]);
+        fillRange(b, offset, from, Math.min(count, from + FILL_TASK), std, seed, stream, scratch.get()[0]);
       });
       return;
     }
-    fillRange(b, offset, 0, count, std, seed, stream, s0);
+    fillRange(b, offset, 0, count, std, seed, stream, scratch.get()[0]);
   }
 
   /** Gaussians [from, to) of the stream into b[offset + from ..], through the scratch array s. */
@@ -537,6 +636,8 @@ public final class CpuBackend implements Backend {
   /** Marks the backend closed; tensors it made stay valid until closed by their owners. */
   @Override
   public void close() {
-    closed.set(true);
+    if (!closed.getAndSet(true)) {
+      pool.close();
+    }
   }
 }

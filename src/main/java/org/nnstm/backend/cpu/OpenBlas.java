@@ -31,6 +31,45 @@ final class OpenBlas {
     return openblas_full.openblas_get_num_threads();
   }
 
+  /**
+   * The kernel family OpenBLAS's dynamic dispatch chose for this CPU (e.g. {@code Haswell}, {@code SkylakeX},
+   * {@code Cooperlake}); the environment variable OPENBLAS_CORETYPE overrides the choice when the library loads.
+   */
+  static String coreName() {
+    BytePointer p = openblas_full.openblas_get_corename();
+    return p == null ? "unknown" : p.getString();
+  }
+
+  /**
+   * One line when the environment variable OPENBLAS_CORETYPE forces an AVX2-or-older kernel family on a CPU that
+   * has AVX-512 (Linux: /proc/cpuinfo), else null. Such a setting is common where an older system OpenBLAS
+   * misdetects new CPUs; the OpenBLAS bundled with nnstm detects them itself.
+   */
+  static String forcedCoreNotice() {
+    String forced = System.getenv("OPENBLAS_CORETYPE");
+    if (forced == null || forced.isBlank()) {
+      return null;
+    }
+    String core = coreName();
+    if (core.toLowerCase(java.util.Locale.ROOT).matches(".*(skylakex|cooperlake|sapphirerapids|zen4|zen5).*")) {
+      return null;
+    }
+    boolean avx512 = false;
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("flags")) {
+          avx512 = line.contains(" avx512f ") || line.endsWith(" avx512f");
+          break;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+    return avx512 ? "OPENBLAS_CORETYPE=" + forced + " forces OpenBLAS's " + core + " kernels on a CPU with AVX-512; "
+        + "unset it for nnstm to let OpenBLAS " + version() + " pick its kernels (2x faster GEMMs measured on "
+        + "AVX-512 machines; benchmarks/RESULTS.md)" : null;
+  }
+
   /** The version from {@code openblas_get_config()}, e.g. {@code 0.3.31}, or the whole config string. */
   static String version() {
     BytePointer p = openblas_full.openblas_get_config();

@@ -1,0 +1,134 @@
+package org.nnstm.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.nnstm.tensor.Activation;
+import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.Backends;
+import org.nnstm.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The non-GEMM ops of one width-784 layer's training step at mini-batch 64, K models at once, through
+ * the {@link Backend} API: bias + tanh forward, tanh backward and the bias gradient (column sums) on
+ * K x 64 x 784; the softmax cross-entropy loss and gradient on K x 64 x 10 logits; the SGD momentum
+ * update of K x 784 x 784 weights. The rate is the secondary metric {@code elements} (elements/s, the
+ * elements of the op's largest operand per call).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
+public class NetworkOpsBenchmark {
+  @Param({"1", "8"})
+  int models;
+  @Param({"1", "2"})
+  int threads;
+
+  static final int ROWS = 64;
+  static final int WIDTH = 784;
+  static final int CLASSES = 10;
+  Backend be;
+  Tensor z;
+  Tensor bias;
+  Tensor y;
+  Tensor dy;
+  Tensor dz;
+  Tensor db;
+  Tensor logits;
+  Tensor labels;
+  Tensor grad;
+  Tensor stats;
+  Tensor w;
+  Tensor g;
+  Tensor v;
+  long activations;
+  long weights;
+  long outputs;
+
+  @Setup
+  public void setup() {
+    be = Backends.cpu(threads);
+    activations = (long) models * ROWS * WIDTH;
+    weights = (long) models * WIDTH * WIDTH;
+    outputs = (long) models * ROWS * CLASSES;
+    z = be.zeros(models, ROWS, WIDTH);
+    bias = be.zeros(models, WIDTH); // zero, so that z (modified in place) stays the same from call to call
+    y = be.zeros(models, ROWS, WIDTH);
+    dy = be.zeros(models, ROWS, WIDTH);
+    dz = be.zeros(models, ROWS, WIDTH);
+    db = be.zeros(models, WIDTH);
+    logits = be.zeros(models, ROWS, CLASSES);
+    grad = be.zeros(models, ROWS, CLASSES);
+    stats = be.zeros(models, 2);
+    w = be.zeros(models, WIDTH, WIDTH);
+    g = be.zeros(models, WIDTH, WIDTH);
+    v = be.zeros(models, WIDTH, WIDTH);
+    be.fillGaussian(z, 0, z.size(), 1f, 2, 0);
+    be.fillGaussian(y, 0, y.size(), 0.5f, 2, 1);
+    be.fillGaussian(dy, 0, dy.size(), 1f, 2, 2);
+    be.fillGaussian(logits, 0, logits.size(), 2f, 2, 3);
+    be.fillGaussian(w, 0, w.size(), 0.04f, 2, 4);
+    be.fillGaussian(g, 0, g.size(), 1e-3f, 2, 5);
+    float[] classes = new float[ROWS];
+    for (int r = 0; r < ROWS; r++) {
+      classes[r] = (r * 7) % CLASSES;
+    }
+    labels = be.upload(classes, ROWS);
+  }
+
+  @TearDown
+  public void tearDown() {
+    for (Tensor t : new Tensor[] {z, bias, y, dy, dz, db, logits, labels, grad, stats, w, g, v}) {
+      t.close();
+    }
+    be.close();
+  }
+
+  /** z += b; y = tanh z on K x 64 x 784. */
+  @Benchmark
+  public void biasTanhForward(Rates.Elements rate) {
+    be.biasActivationForward(Activation.TANH, models, ROWS, WIDTH, z, bias, y);
+    rate.elements += activations;
+  }
+
+  /** dz = dy (1 - y^2) on K x 64 x 784. */
+  @Benchmark
+  public void tanhBackward(Rates.Elements rate) {
+    be.activationBackward(Activation.TANH, activations, dy, y, dz);
+    rate.elements += activations;
+  }
+
+  /** db = sum over the 64 rows of dz, K x 64 x 784 in. */
+  @Benchmark
+  public void biasGradientColumnSums(Rates.Elements rate) {
+    be.columnSums(models, ROWS, WIDTH, dy, 0f, db);
+    rate.elements += activations;
+  }
+
+  /** Softmax cross-entropy loss and gradient on K x 64 x 10 logits. */
+  @Benchmark
+  public void softmaxCrossEntropyLoss(Rates.Elements rate) {
+    be.softmaxCrossEntropy(models, ROWS, CLASSES, logits, labels, 1f / ROWS, grad, stats);
+    rate.elements += outputs;
+  }
+
+  /** v = 0.8 v + g; w -= 0.005 v on K x 784 x 784. */
+  @Benchmark
+  public void sgdMomentumUpdate(Rates.Elements rate) {
+    be.sgdMomentum(weights, 0.005f, 0.8f, w, g, v);
+    rate.elements += weights;
+  }
+}

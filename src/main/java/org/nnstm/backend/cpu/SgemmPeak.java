@@ -1,0 +1,95 @@
+package org.nnstm.backend.cpu;
+
+import java.util.SplittableRandom;
+
+/**
+ * The yardstick for the CPU backend's GEMMs: OpenBLAS's own SGEMM rate at a shape, called directly (one
+ * {@code cblas_sgemm} per problem, OpenBLAS threading itself over {@code threads} threads), without nnstm's
+ * tensors, checks or task split. Sets OpenBLAS's process-global thread count while it runs and restores one
+ * thread afterwards (what {@link CpuBackend} expects), so use it only when no backend is computing.
+ */
+public final class SgemmPeak {
+  private SgemmPeak() {}
+
+  /** A row-major GEMM shape: C (m x n) = op(A) (m x k) op(B) (k x n) + beta C, repeated over {@code batch} problems. */
+  public record Shape(boolean transA, boolean transB, int m, int n, int k, float beta, int batch) {
+    public Shape {
+      if (m < 1 || n < 1 || k < 1 || batch < 1) {
+        throw new IllegalArgumentException("shape " + m + "x" + n + "x" + k + " x" + batch + ": all must be >= 1");
+      }
+    }
+
+    /** Floating-point operations of one call over all problems (2 m n k per problem). */
+    public double flops() {
+      return 2.0 * m * n * k * batch;
+    }
+
+    /** e.g. {@code 8 x 64x784x784 NT}. */
+    public String label() {
+      return (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k + " " + (transA ? "T" : "N") + (transB ? "T" : "N")
+          + (beta != 0 ? " beta " + beta : "");
+    }
+  }
+
+  /**
+   * The best GFLOP/s of {@code rounds} rounds, each at least {@code secondsPerRound} long, of the shape with
+   * OpenBLAS on {@code threads} threads (after one untimed warm-up round).
+   */
+  public static double gflops(Shape s, int threads, int rounds, double secondsPerRound) {
+    if (threads < 1 || rounds < 1 || !(secondsPerRound > 0)) {
+      throw new IllegalArgumentException("threads and rounds must be >= 1 and seconds > 0");
+    }
+    long sizeA = (long) s.m() * s.k() * s.batch();
+    long sizeB = (long) s.k() * s.n() * s.batch();
+    long sizeC = (long) s.m() * s.n() * s.batch();
+    OpenBlas.NativeBlock a = OpenBlas.allocate(4 * sizeA);
+    OpenBlas.NativeBlock b = OpenBlas.allocate(4 * sizeB);
+    OpenBlas.NativeBlock c = OpenBlas.allocate(4 * sizeC);
+    try {
+      SplittableRandom rng = new SplittableRandom(1);
+      for (long i = 0; i < sizeA; i++) {
+        a.buffer.putFloat((int) (4 * i), (float) rng.nextGaussian());
+      }
+      for (long i = 0; i < sizeB; i++) {
+        b.buffer.putFloat((int) (4 * i), (float) rng.nextGaussian());
+      }
+      OpenBlas.setThreads(threads);
+      int lda = s.transA() ? s.m() : s.k();
+      int ldb = s.transB() ? s.k() : s.n();
+      long strideA = 4L * s.m() * s.k();
+      long strideB = 4L * s.k() * s.n();
+      long strideC = 4L * s.m() * s.n();
+      Runnable call = () -> {
+        for (int p = 0; p < s.batch(); p++) {
+          OpenBlas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a.address + p * strideA, lda,
+              b.address + p * strideB, ldb, s.beta(), c.address + p * strideC, s.n());
+        }
+      };
+      double best = 0;
+      for (int r = -1; r < rounds; r++) {
+        long t0 = System.nanoTime();
+        long calls = 0;
+        long elapsed;
+        do {
+          call.run();
+          calls++;
+          elapsed = System.nanoTime() - t0;
+        } while (elapsed < secondsPerRound * 1e9);
+        if (r >= 0) {
+          best = Math.max(best, s.flops() * calls / elapsed);
+        }
+      }
+      return best;
+    } finally {
+      OpenBlas.setThreads(1);
+      a.free();
+      b.free();
+      c.free();
+    }
+  }
+
+  /** OpenBLAS's version and kernel family, e.g. {@code OpenBLAS 0.3.31 Haswell kernels}. */
+  public static String library() {
+    return "OpenBLAS " + OpenBlas.version() + " " + OpenBlas.coreName() + " kernels";
+  }
+}

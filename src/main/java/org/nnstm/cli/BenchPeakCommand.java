@@ -1,0 +1,124 @@
+package org.nnstm.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nnstm.backend.cpu.CpuBackend;
+import org.nnstm.backend.cpu.SgemmPeak;
+import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nnstm bench-peak}: OpenBLAS's own SGEMM rate at the training shapes, beside the CPU backend's. */
+@Command(name = "bench-peak", mixinStandardHelpOptions = true,
+    description = {"The machine's SGEMM GFLOP/s at the training shapes, through the same OpenBLAS that the CPU "
+        + "backend uses (called directly, OpenBLAS threading itself), with one thread and with all threads, beside "
+        + "the CPU backend's own GEMM (its task split, same threads): the yardstick for bench-step.",
+        "Example: nnstm bench-peak --models 8 --json"})
+public final class BenchPeakCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--models", defaultValue = "8", description = "K of the batched shape (default: ${DEFAULT-VALUE}).")
+  int models;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "The 'all threads' count (default: every available processor).")
+  Integer threads;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds; the best is kept (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--seconds", defaultValue = "0.3", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--json", description = "One JSON object per shape and thread count.")
+  boolean json;
+
+  /** The shapes of one 784-wide layer's training step (batch 64): forward, weight gradient (beta = momentum), data gradient. */
+  static List<SgemmPeak.Shape> trainingShapes(int models) {
+    List<SgemmPeak.Shape> s = new ArrayList<>();
+    s.add(new SgemmPeak.Shape(false, true, 64, 784, 784, 0f, 1));
+    s.add(new SgemmPeak.Shape(true, false, 784, 784, 64, 0.8f, 1));
+    s.add(new SgemmPeak.Shape(false, false, 64, 784, 784, 0f, 1));
+    if (models > 1) {
+      s.add(new SgemmPeak.Shape(false, true, 64, 784, 784, 0f, models));
+      s.add(new SgemmPeak.Shape(true, false, 784, 784, 64, 0.8f, models));
+      s.add(new SgemmPeak.Shape(false, false, 64, 784, 784, 0f, models));
+    }
+    return s;
+  }
+
+  @Override
+  public Integer call() {
+    int all = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (models < 1 || all < 1 || rounds < 1 || !(seconds > 0) || seconds > 60) {
+      throw new IllegalArgumentException("--models, --threads, --rounds must be >= 1 and --seconds in (0, 60]");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("nnstm: bench-peak: " + SgemmPeak.library() + ", threads 1 and " + all);
+    err.flush();
+    int[] counts = all == 1 ? new int[] {1} : new int[] {1, all};
+    if (!json) {
+      out.printf(Locale.ROOT, "%-28s %7s %14s %14s %8s%n", "shape", "threads", "OpenBLAS GF/s", "nnstm GF/s", "nnstm %");
+    }
+    for (SgemmPeak.Shape s : trainingShapes(models)) {
+      for (int t : counts) {
+        double peak = SgemmPeak.gflops(s, t, rounds, seconds);
+        double ours = backendGflops(s, t, rounds, seconds);
+        if (json) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("shape", s.label());
+          o.put("m", s.m());
+          o.put("n", s.n());
+          o.put("k", s.k());
+          o.put("batch", s.batch());
+          o.put("threads", t);
+          o.put("openblas_gflops", peak);
+          o.put("nnstm_gflops", ours);
+          o.put("library", SgemmPeak.library());
+          out.println(JsonLine.of(o));
+        } else {
+          out.printf(Locale.ROOT, "%-28s %7d %14.1f %14.1f %7.0f%%%n", s.label(), t, peak, ours, 100 * ours / peak);
+        }
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  /** The CPU backend's batched GEMM at the shape on {@code threads} threads: best GFLOP/s of the rounds. */
+  static double backendGflops(SgemmPeak.Shape s, int threads, int rounds, double seconds) {
+    try (Backend b = new CpuBackend(threads);
+         Tensor a = b.zeros(s.batch(), s.m() * s.k());
+         Tensor w = b.zeros(s.batch(), s.k() * s.n());
+         Tensor c = b.zeros(s.batch(), s.m() * s.n())) {
+      b.fillGaussian(a, 0, a.size(), 1f, 1, 0);
+      b.fillGaussian(w, 0, w.size(), 1f, 1, 1);
+      double best = 0;
+      for (int r = -1; r < rounds; r++) {
+        long t0 = System.nanoTime();
+        long calls = 0;
+        long elapsed;
+        do {
+          b.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, (long) s.m() * s.k(), w, (long) s.k() * s.n(),
+              s.beta(), c, (long) s.m() * s.n(), s.batch());
+          calls++;
+          elapsed = System.nanoTime() - t0;
+        } while (elapsed < seconds * 1e9);
+        if (r >= 0) {
+          best = Math.max(best, s.flops() * calls / elapsed);
+        }
+      }
+      return best;
+    }
+  }
+}
