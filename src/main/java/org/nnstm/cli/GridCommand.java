@@ -100,7 +100,7 @@ public final class GridCommand implements Callable<Integer> {
   Integer gpusPerTask;
 
   @Option(names = "--sbatch-arg", paramLabel = "ARG",
-      description = "With --slurm: one more sbatch option for the array job, e.g. --sbatch-arg=--account=abc (repeatable).")
+      description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
   List<String> sbatchArgs = new java.util.ArrayList<>();
 
   @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
@@ -154,8 +154,12 @@ public final class GridCommand implements Callable<Integer> {
     }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
     CriticalityGrid.Outcome outcome;
+    boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
+    requireMemory(plan, cpu);
     try (Backend backend = backendOptions.open(err)) {
-      requireMemory(plan, backend);
+      if (!cpu && backend.kind().equals("cpu")) {
+        requireMemory(plan, true); // auto chose the CPU: the passes live in the machine's memory
+      }
       AtomicFiles.requireWritableDirectory(out);
       RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
       new RunManifest("grid", settings, prov).open(out);
@@ -211,6 +215,7 @@ public final class GridCommand implements Callable<Integer> {
       return 0;
     }
     new RunManifest("grid", settings, null).check(out);
+    GridSlurm.requireOnPath("sbatch");
     AtomicFiles.requireWritableDirectory(out);
     new RunManifest("grid", settings, RunManifest.Provenance.current(backendOptions.backendName() + " (requested; submitted "
         + "to Slurm)", RunProvenance.threads(backendOptions), RunProvenance.args(spec))).open(out);
@@ -259,12 +264,12 @@ public final class GridCommand implements Callable<Integer> {
   }
 
   /** Refuses, before anything is allocated, a grid whose largest pass does not fit (see {@link RunMemory}). */
-  static void requireMemory(CriticalityGrid.Plan plan, Backend backend) {
+  static void requireMemory(CriticalityGrid.Plan plan, boolean hostBackend) {
     for (int d : plan.depths()) {
       NetworkSpec net = NetworkSpec.tanh(Layouts.named(plan.layout(), d));
       int perPass = Ensemble.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
       RunMemory.requireFits(RunMemory.pass(net, plan.config().batchSize(), perPass, 0, false),
-          "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), backend.kind().equals("cpu"));
+          "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), hostBackend);
     }
   }
 

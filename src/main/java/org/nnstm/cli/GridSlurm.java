@@ -145,6 +145,20 @@ final class GridSlurm {
     return a.matches("[A-Za-z0-9_./:,=+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
   }
 
+  /** Refuses, before anything is written, when {@code command} is not an executable on PATH. */
+  static void requireOnPath(String command) {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String d : path.split(File.pathSeparator)) {
+        if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
+          return;
+        }
+      }
+    }
+    throw new IllegalArgumentException(command + " not found: Slurm's commands are not on PATH here (is this a Slurm "
+        + "login node? --dry-run shows the job scripts without submitting)");
+  }
+
   /** The sbatch command lines of a submission, for --dry-run and the messages. */
   static List<String> commands(Path out) {
     Path s = slurmDir(out);

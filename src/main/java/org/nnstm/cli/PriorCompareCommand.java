@@ -143,6 +143,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, 0f, batch);
     // validate the plan before any data is loaded or directory made
     PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
+    RunProvenance.check("prior compare", RunProvenance.settings(settings()), out);
     TrainingRun.Data trainData = null;
     if (needsData) {
       Mnist m = dataOptions.mnist(err);

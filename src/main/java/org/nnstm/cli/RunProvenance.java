@@ -37,6 +37,14 @@ final class RunProvenance {
   }
 
   /**
+   * The read-only check of {@link #manifest}: refuses at once, before data is loaded or a backend opened, when
+   * {@code out} holds a manifest with other settings.
+   */
+  static void check(String command, Map<String, String> settings, Path out) throws IOException {
+    new RunManifest(command, settings, null).check(out);
+  }
+
+  /**
    * A record's components as settings (arrays as their elements, nested records by their toString), then
    * {@code extra} name/value pairs.
    */

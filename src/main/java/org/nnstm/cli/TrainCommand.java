@@ -150,10 +150,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
     TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
     int perPass = modelsPerPass(net, cfg, models.size());
+    RunMemory.Estimate estimate = RunMemory.pass(net, cfg.batchSize(), perPass, hooks ? hookSamples : 0, params);
+    double budget = maxModels == null ? memoryGiB : Double.POSITIVE_INFINITY;
+    boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
+    RunMemory.requireFits(estimate, "widths " + describe(net), budget, cpu);
     try (Backend backend = backendOptions.open(err)) {
-      RunMemory.requireFits(RunMemory.pass(net, cfg.batchSize(), perPass, hooks ? hookSamples : 0, params),
-          "widths " + describe(net), maxModels == null ? memoryGiB : Double.POSITIVE_INFINITY,
-          backend.kind().equals("cpu"));
+      if (!cpu && backend.kind().equals("cpu")) {
+        RunMemory.requireFits(estimate, "widths " + describe(net), budget, true); // auto chose the CPU
+      }
       AtomicFiles.requireWritableDirectory(out);
       RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
       new RunManifest("train", settings, prov).open(out);

@@ -51,11 +51,20 @@ class SlurmGridTest {
     List<String> submit = nnstm("grid", "--data", data);
     submit.addAll(List.of(GRID));
     submit.addAll(List.of("--out", out.toString(), "--slurm", "--array", "3"));
+    List<String> dry = new ArrayList<>(submit);
+    dry.add("--dry-run");
+    Result d = run(dry, 60);
+    assertEquals(0, d.code, d.text);
     Result s = run(submit, 60);
     assertEquals(0, s.code, s.text);
     Matcher m = Pattern.compile("grid array job (\\d+)").matcher(s.text);
     assertTrue(m.find(), s.text);
     String job = m.group(1);
+    String script = Files.readString(out.resolve("slurm/grid.sbatch"));
+    String collect = Files.readString(out.resolve("slurm/collect.sbatch"));
+    assertTrue(d.text.contains("# " + out.resolve("slurm/grid.sbatch") + "\n" + script + "# "
+        + out.resolve("slurm/collect.sbatch") + "\n" + collect), "--dry-run printed what was submitted:\n" + d.text
+        + "\n---\n" + script + collect);
 
     // shard 1 holds the costliest group, depth 5: cancel it once it trains (its claim exists)
     Path claim = out.resolve(".claims/depth-5.claim");
@@ -90,6 +99,39 @@ class SlurmGridTest {
         "grid.csv of shards + collect equals a single run's");
     assertArrayEquals(Files.readAllBytes(single.resolve("phase-diagram.png")),
         Files.readAllBytes(out.resolve("phase-diagram.png")), "and so does the figure");
+  }
+
+  @Test
+  void dryRunPrintsBothScriptsAndWritesNothing() {
+    Path out = dir.resolve("dry");
+    TrainCommandTest.Result r = TrainCommandTest.run("grid", "--var-w", "1.0:3.0:0.05", "--depth", "10:70:3",
+        "--var-b", "0.05", "--epochs", "5", "--out", out.toString(), "--slurm", "--cpus-per-task", "4", "--time",
+        "2-00:00:00", "--sbatch-arg=--mem=20G", "--memory", "16", "--dry-run");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("#SBATCH --array=1-21\n"), r.out());
+    assertTrue(r.out().contains("#SBATCH --mem=20G\n#SBATCH --time=00:30:00") || r.out().contains("#SBATCH --mem=20G"),
+        r.out());
+    assertTrue(r.out().contains(" grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out " + out
+        + " --memory 16 --threads 4 --shard \"${SLURM_ARRAY_TASK_ID}/21\"\n"), r.out());
+    assertTrue(r.out().contains(" grid --collect " + out.toAbsolutePath() + "\n"), r.out());
+    assertTrue(r.out().contains("sbatch --parsable --dependency=afterok:<grid job id> --kill-on-invalid-dep=yes"),
+        r.out());
+    assertTrue(!Files.exists(out), "a dry run writes nothing");
+    TrainCommandTest.Result tooMany = TrainCommandTest.run("grid", "--var-w", "1", "--depth", "3,4", "--out",
+        out.toString(), "--slurm", "--array", "3", "--dry-run");
+    GridManifestTest.assertOneLineError(tooMany, "--array must be 1..2");
+  }
+
+  @Test
+  void withoutSbatchSubmittingIsAOneLineError() throws Exception {
+    Path out = dir.resolve("nosbatch");
+    env = Map.of("PATH", dir.resolve("empty-path").toString());
+    List<String> cmd = nnstm("grid", "--var-w", "1", "--depth", "3", "--out", out.toString(), "--slurm");
+    Result r = run(cmd, 60);
+    assertEquals(2, r.code, r.text);
+    assertTrue(r.text.strip().startsWith("nnstm: error: sbatch not found"), r.text);
+    assertEquals(1, r.text.strip().lines().count(), r.text);
+    assertTrue(!Files.exists(out), "nothing written when sbatch is missing");
   }
 
   void startSlurm() throws Exception {
@@ -146,7 +188,9 @@ class SlurmGridTest {
 
   Result run(List<String> cmd, int seconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
+    if (env != null) {
+      pb.environment().putAll(env);
+    }
     Process p = pb.start();
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
