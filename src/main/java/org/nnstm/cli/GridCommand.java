@@ -29,8 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "grid", mixinStandardHelpOptions = true,
     description = {"Train one tanh network per (sigma_w^2, depth, seed) cell (all cells of a depth together), "
         + "write acc-{tag}-{depth}.hdf5 per cell, grid.csv and phase-diagram.png. Re-running skips complete "
-        + "cells; --shard i/n runs every n-th cell; --collect DIR rebuilds grid.csv and the figure from the files.",
-        "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid"})
+        + "cells; a rerun with other settings is refused (DIR/nnstm-manifest.txt); --shard i/n runs whole depth "
+        + "groups balanced by cost; --collect DIR rebuilds grid.csv and the figure; --slurm submits an array job.",
+        "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
+        "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
+            + "nnstm grid --slurm --resubmit DIR"})
 public final class GridCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -63,7 +66,8 @@ public final class GridCommand implements Callable<Integer> {
   Integer trainLimit;
 
   @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
-      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}).")
+      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
+          + "the least-loaded shard; an empty shard succeeds doing nothing.")
   String shard;
 
   @Option(names = "--memory", defaultValue = "6", paramLabel = "GiB",
