@@ -88,6 +88,14 @@ class SlurmGridTest {
     waitForQueueEmpty(90);
     assertTrue(Files.exists(out.resolve("grid.csv")), "collect did not write grid.csv: " + logs(out));
 
+    // a job sbatch refuses is a one-line error carrying sbatch's message
+    Result refused = run(nnstm("grid", "--var-w", "1", "--depth", "3", "--out", dir.resolve("refused").toString(),
+        "--slurm", "--partition", "nosuchpartition"), 60);
+    assertEquals(2, refused.code, refused.text);
+    assertEquals(1, refused.text.strip().lines().count(), refused.text);
+    assertTrue(refused.text.startsWith("nnstm: error: sbatch refused: ") && refused.text.contains("partition"),
+        refused.text);
+
     Path single = dir.resolve("single");
     List<String> one = new ArrayList<>(List.of("grid", "--data", data));
     one.addAll(List.of(GRID));
