@@ -9,8 +9,10 @@ by mpmath at 30 significant digits, for checking nnstm's MeanField there.
 Usage: xi_c_near_critical.py VAR_B VAR_W [VAR_W ...]   prints "var_w,var_b,q_star,c_star,chi_c,xi_c" lines.
 Expectations: composite Gauss-Legendre on [-12, 12] (Gaussian tail < 1e-32), 24 panels of 12 nodes per
 axis, product rule in 2-D. tanh's poles lie pi / (2 sqrt(q*)) >= 2 from the real axis, so each panel's
-error is below ~1e-22 of its weight; checked by rerunning with --check (18 nodes per panel), which must
-agree to 1e-20. The c* root is found with the Illinois method to 1e-25.
+error is below ~1e-22 of its weight; checked by rerunning with --check (18 nodes per panel): at
+sigma_w^2 = 1.7612, sigma_b^2 = 0.05 the two agree to 2e-20 in q*, 4e-18 in c* and 3e-14 relative in xi_c
+(xi_c amplifies c*'s error by ~1/(1 - chi_c)^2). The c* root is found with the Illinois method to 1e-25.
+Values (sigma_b^2 = 0.05): xi_c(1.762) = 4492.904980912809, xi_c(1.7612) = 19123.60447811712.
 """
 import sys
 import mpmath as mp

@@ -80,10 +80,13 @@ public final class AnalyzeCommand implements Runnable {
       RelativeEntropyAnalysis.Before b;
       try {
         f = RelativeEntropy.Form.parse(form);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--form: " + e.getMessage());
+      }
+      try {
         b = RelativeEntropyAnalysis.Before.parse(before);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException((e.getMessage().startsWith("relative") ? "--form: " : "--before: ")
-            + e.getMessage());
+        throw new IllegalArgumentException("--before: " + e.getMessage());
       }
       if (depth < 1) {
         throw new IllegalArgumentException("--depth must be >= 1, got " + depth);
@@ -198,7 +201,7 @@ public final class AnalyzeCommand implements Runnable {
           err.flush();
         });
       }
-      java.util.List<Path> files = SignalPropagation.write(outDir, s, r);
+      java.util.List<Path> files = org.nnstm.experiment.SignalPropagationFiles.write(outDir, s, r);
       if (json) {
         for (SignalPropagation.LayerRow x : r.rows()) {
           Map<String, Object> o = new LinkedHashMap<>();

@@ -27,13 +27,17 @@ public final class JsCommand implements Callable<Integer> {
   @Option(names = "--base", paramLabel = "B", description = "logarithm base (default e)")
   Double base;
 
+  @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no", description = KdeCsv.HEADER_HELP)
+  String header;
+
   @Option(names = "--json", description = "print {\"js_distance\": x}")
   boolean json;
 
   @Override
   public Integer call() {
-    double[] pv = KdeCsv.readVector(p);
-    double[] qv = KdeCsv.readVector(q);
+    KdeCsv.Header h = KdeCsv.Header.parse("--header", header);
+    double[] pv = KdeCsv.readVector(p, h);
+    double[] qv = KdeCsv.readVector(q, h);
     if (pv.length != qv.length) {
       throw new IllegalArgumentException(
           String.format("%s has %d values but %s has %d", p, pv.length, q, qv.length));

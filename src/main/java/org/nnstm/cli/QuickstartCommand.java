@@ -185,7 +185,7 @@ public final class QuickstartCommand implements Callable<Integer> {
   private void regressionPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary)
       throws Exception {
     MnistRegression.Plan plan = new MnistRegression.Plan(new int[] {784}, 784, 0.1, REGRESSION_G,
-        MnistRegression.Init.GAUSSIAN, new double[] {8, 0}, 0.01f, 32, 1e-4f, REGRESSION_EPOCHS, 0);
+        MnistRegression.Init.GAUSSIAN, new double[] {8, 0}, 0.05f, 32, 0f, REGRESSION_EPOCHS, 0);
     err.printf(Locale.ROOT, "nnstm: quickstart 4/5: MNIST as regression onto Gaussian bumps, g = %s, %d epochs on "
         + "%d images%n", java.util.Arrays.toString(REGRESSION_G), REGRESSION_EPOCHS, REGRESSION_TRAIN_IMAGES);
     err.flush();
@@ -207,7 +207,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     summary.append("## MNIST as regression (`regress/g-sweep.png`, `regress/test-*.png`)\n\n")
         .append(String.format(Locale.ROOT, "Each class y becomes a Gaussian bump (std 0.1) on 784 points over [0, 9] "
             + "(classes 0 and 9 are half bumps); linear layers 784 -> 784 -> 784 without biases and the readout "
-            + "u + g u^3, trained with MSE (mean over outputs) + 1e-4 sum W^2 by plain SGD (lr 0.01, batch 32) "
+            + "u + g u^3, trained with MSE (mean over outputs) by plain SGD (lr 0.05, batch 32, no L2: regress's defaults) "
             + "for %d epochs on %d images, g = %s as one ensemble. Decoded accuracy: the class whose bump is "
             + "nearest the prediction; exact-bin: the prediction's argmax bin is the target's. The panels show "
             + "test images with their own predictions and targets. `tools/nnstm regress` runs the full version."
@@ -296,7 +296,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     SignalPropagation.Result r = SignalPropagation.run(backend, s, line -> { });
     Path dir = out.resolve("propagation");
     AtomicFiles.requireWritableDirectory(dir);
-    SignalPropagation.write(dir, s, r);
+    org.nnstm.experiment.SignalPropagationFiles.write(dir, s, r);
     summary.append("## Signal propagation (`propagation/propagation-q.png`, `-c.png`, `-width.png`)\n\n")
         .append(String.format(Locale.ROOT, "%d random tanh networks 784 -> n -> ... -> n (depth %d, widths %s, "
             + "sigma_b^2 = %s) fed MNIST training images 0 and 1: per layer the mean squared pre-activation q^l "

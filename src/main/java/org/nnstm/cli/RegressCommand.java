@@ -335,6 +335,12 @@ public final class RegressCommand implements Callable<Integer> {
       try (var entries = Files.list(stage)) {
         files = entries.sorted().toList();
       }
+      for (Path f : files) { // a rename over a directory would fail half-way: refuse before the first one
+        if (Files.isDirectory(out.resolve(f.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new IOException("cannot write " + out.resolve(f.getFileName()) + ": a directory of that name is "
+              + "in the way (nothing in " + out + " was changed)");
+        }
+      }
       for (Path f : files) {
         Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
@@ -420,9 +426,12 @@ public final class RegressCommand implements Callable<Integer> {
     Hdf5.write(out.resolve("history.hdf5"), h5);
     for (int k = 0; k < models; k++) {
       String name = models == 1 ? "curves.png" : "curves-g" + plan.g()[k] + ".png";
+      List<Series> s = new ArrayList<>(List.of(new Series("train decoded", epochAxis, m[3][k]),
+          new Series("val decoded", epochAxis, m[8][k]), new Series("train exact bin", epochAxis, m[4][k]),
+          new Series("val exact bin", epochAxis, m[9][k])));
+      s.addAll(referenceLines(ref, epochAxis));
       Plots.lineChart(out.resolve(name), "MNIST regression, g = " + plan.g()[k] + ": accuracy", "epoch",
-          "accuracy", new Series("train decoded", epochAxis, m[3][k]), new Series("val decoded", epochAxis, m[8][k]),
-          new Series("train exact bin", epochAxis, m[4][k]), new Series("val exact bin", epochAxis, m[9][k]));
+          "accuracy", s.toArray(new Series[0]));
     }
     if (models > 1) {
       List<Series> s = new ArrayList<>();
@@ -432,6 +441,7 @@ public final class RegressCommand implements Callable<Integer> {
       for (int k = 0; k < models; k++) {
         s.add(new Series("g = " + plan.g()[k] + " exact bin", epochAxis, m[9][k]));
       }
+      s.addAll(referenceLines(ref, epochAxis));
       Plots.lineChart(out.resolve("g-sweep.png"), "g sweep: validation accuracy", "epoch", "accuracy",
           s.toArray(new Series[0]));
     }
@@ -449,6 +459,19 @@ public final class RegressCommand implements Callable<Integer> {
           "test image " + idx + ", class " + label, "Test image " + idx + ": prediction vs its target", "position on [0, 9]",
           "value", s.toArray(new Series[0]));
     }
+  }
+
+  /** The reference's validation accuracies as flat lines over the epochs (none without a reference). */
+  private static List<Series> referenceLines(MnistRegression.Reference ref, double[] epochAxis) {
+    if (ref == null) {
+      return List.of();
+    }
+    double[] dec = new double[epochAxis.length];
+    double[] bin = new double[epochAxis.length];
+    Arrays.fill(dec, ref.valAccDecoded());
+    Arrays.fill(bin, ref.valAccBin());
+    return List.of(new Series("least squares (reference), val decoded", epochAxis, dec),
+        new Series("least squares (reference), val exact bin", epochAxis, bin));
   }
 
   private static float[][] toFloat(double[][] a) {

@@ -16,17 +16,26 @@ public final class BumpTargets {
   /** Number of classes (digits 0..9). */
   public static final int CLASSES = 10;
 
+  /**
+   * The most grid points accepted: the table holds 10 B floats, and a network's readout B x n_hidden and its
+   * outputs (rows x B per model) must also fit (a CPU tensor holds at most 2^29 floats).
+   */
+  public static final int MAX_BINS = 1_000_000;
+
   private final int bins;
   private final double std;
   private final float[][] table;
 
   /**
-   * @param bins B >= 10 grid points over [0, 9]
+   * @param bins B grid points over [0, 9], 10 <= B <= {@value #MAX_BINS}
    * @param std bump standard deviation s > 0, in class units
    */
   public BumpTargets(int bins, double std) {
     if (bins < 10) {
       throw new IllegalArgumentException("--bins must be >= 10 (one point per class at least), got " + bins);
+    }
+    if (bins > MAX_BINS) {
+      throw new IllegalArgumentException("--bins must be <= " + MAX_BINS + ", got " + bins);
     }
     if (!(std > 0) || Double.isInfinite(std)) {
       throw new IllegalArgumentException("--target-std must be finite and > 0, got " + std);

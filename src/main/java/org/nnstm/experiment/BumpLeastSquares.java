@@ -217,8 +217,8 @@ public final class BumpLeastSquares {
           + " pixels, the fit " + m.length);
     }
     RegressionMetrics metrics = new RegressionMetrics(targets);
-    int chunk = 256;
     int b = targets.bins();
+    int chunk = Math.max(1, Math.min(256, (1 << 20) / b)); // at most ~4 MiB of predictions at a time
     float[] pred = new float[chunk * b];
     int[] labels = new int[chunk];
     for (int from = 0; from < data.size(); from += chunk) {

@@ -105,6 +105,19 @@ class RegressCommandTest {
   }
 
   @Test
+  void aRunThatFailsAfterCreatingItsDirectoryRemovesItAgain() throws IOException {
+    Path data = TestData.mnist();
+    Path out = dir.resolve("failed");
+    // a batch of 2e6 rows cannot be allocated (784 x 2e6 floats): refused after --out was created
+    TrainCommandTest.Result r = TrainCommandTest.run("regress", "--backend", "cpu", "--data", data.toString(),
+        "--train-limit", "100", "--bins", "20", "--widths", "8", "--batch", "2000000", "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().lines().filter(l -> l.startsWith("nnstm: error: ")).count(), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertFalse(Files.exists(out), "the empty directory the run created is gone");
+  }
+
+  @Test
   void aFailedWriteLeavesTheDirectoryAsItWas() throws IOException {
     Path out = dir.resolve("whole");
     Files.createDirectories(out);
@@ -120,6 +133,16 @@ class RegressCommandTest {
       assertEquals(List.of(out.resolve("history.hdf5")), entries.toList(), "only the old file, no staging");
     }
     assertEquals("old", Files.readString(out.resolve("history.hdf5")));
+    // a directory in the way of the second file: refused before the first rename
+    Files.createDirectories(out.resolve("zz.png"));
+    IOException inTheWay = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+        RegressCommand.publish(out, stage -> {
+          Files.writeString(stage.resolve("history.hdf5"), "new");
+          Files.writeString(stage.resolve("zz.png"), "new");
+        }));
+    assertTrue(inTheWay.getMessage().contains("a directory of that name is in the way"), inTheWay.getMessage());
+    assertEquals("old", Files.readString(out.resolve("history.hdf5")));
+    Files.delete(out.resolve("zz.png"));
     RegressCommand.publish(out, stage -> Files.writeString(stage.resolve("history.hdf5"), "new"));
     assertEquals("new", Files.readString(out.resolve("history.hdf5")));
     try (var entries = Files.list(out)) {
@@ -146,6 +169,7 @@ class RegressCommandTest {
         {"--readout-var", "NaN"},
         {"--test-digits", "-1"},
         {"--hidden-activation", "relu"},
+        {"--bins", "100000000"},
     };
     TrainCommandTest.assertRejected(dir.resolve("bad"), new String[] {"regress", "--backend", "cpu"}, cases);
   }

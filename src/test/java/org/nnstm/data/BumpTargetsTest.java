@@ -59,6 +59,8 @@ class BumpTargetsTest {
     assertThrows(IllegalArgumentException.class, () -> new BumpTargets(784, 0));
     assertThrows(IllegalArgumentException.class, () -> new BumpTargets(784, -1));
     assertThrows(IllegalArgumentException.class, () -> new BumpTargets(784, Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> new BumpTargets(BumpTargets.MAX_BINS + 1, 0.1));
+    assertEquals(BumpTargets.MAX_BINS, new BumpTargets(BumpTargets.MAX_BINS, 0.1).bins());
     assertThrows(IllegalArgumentException.class, () -> t.target(10));
   }
 }
