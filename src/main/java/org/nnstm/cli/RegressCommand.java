@@ -166,7 +166,6 @@ public final class RegressCommand implements Callable<Integer> {
     MnistRegression.Result r;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
-      RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
       Progress progress = new Progress(err, "regress " + plan.g().length + " model(s)");
       r = MnistRegression.run(backend, plan, data.train(), data.validation(), test, testDigits,
           new MnistRegression.Listener() {
@@ -181,6 +180,8 @@ public final class RegressCommand implements Callable<Integer> {
             }
           });
       progress.close();
+      // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
+      RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
     }
     write(out, plan, r, test, ref);
     int code = 0;
