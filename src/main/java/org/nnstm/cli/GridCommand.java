@@ -4,12 +4,20 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.nnstm.data.Mnist;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.RunManifest;
+import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.Layouts;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.RunMemory;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "grid", mixinStandardHelpOptions = true,
     description = {"Train one tanh network per (sigma_w^2, depth, seed) cell (all cells of a depth together), "
         + "write acc-{tag}-{depth}.hdf5 per cell, grid.csv and phase-diagram.png. Re-running skips complete "
-        + "cells; --shard i/n runs every n-th cell; --collect DIR rebuilds grid.csv and the figure from the files.",
-        "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid"})
+        + "cells; a rerun with other settings is refused (DIR/nnstm-manifest.txt); --shard i/n runs whole depth "
+        + "groups balanced by cost; --collect DIR rebuilds grid.csv and the figure; --slurm submits an array job.",
+        "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
+        "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
+            + "nnstm grid --slurm --resubmit DIR"})
 public final class GridCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -55,7 +66,8 @@ public final class GridCommand implements Callable<Integer> {
   Integer trainLimit;
 
   @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
-      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}).")
+      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
+          + "the least-loaded shard; an empty shard succeeds doing nothing.")
   String shard;
 
   @Option(names = "--memory", defaultValue = "6", paramLabel = "GiB",
@@ -65,6 +77,43 @@ public final class GridCommand implements Callable<Integer> {
   @Option(names = "--collect", paramLabel = "DIR",
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
   Path collect;
+
+  @Option(names = "--status", paramLabel = "DIR",
+      description = "Report cells complete / total per shard (and, on Slurm, queued, running or stopped shards and "
+          + "time left) for the grid in DIR.")
+  Path status;
+
+  @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
+      + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
+  boolean slurm;
+
+  @Option(names = "--array", paramLabel = "N",
+      description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
+  Integer array;
+
+  @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
+  String partition;
+
+  @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
+  String time;
+
+  @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
+  Integer cpusPerTask;
+
+  @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
+  Integer gpusPerTask;
+
+  @Option(names = "--sbatch-arg", paramLabel = "ARG",
+      description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
+  List<String> sbatchArgs = new java.util.ArrayList<>();
+
+  @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
+      + "submit nothing.")
+  boolean dryRun;
+
+  @Option(names = "--resubmit", paramLabel = "DIR",
+      description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
+  Path resubmit;
 
   @Mixin
   BackendOptions backendOptions;
@@ -76,38 +125,184 @@ public final class GridCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (collect != null) {
-      return summarize(collect, err);
+      return collect(collect, err);
+    }
+    if (status != null) {
+      GridSlurm.status(spec.commandLine().getOut(), status, recordedPlan(status));
+      return 0;
+    }
+    if (resubmit != null) {
+      if (!slurm) {
+        throw new IllegalArgumentException("--resubmit needs --slurm (nnstm grid --slurm --resubmit DIR)");
+      }
+      GridSlurm.resubmit(spec.commandLine().getOut(), resubmit, recordedPlan(resubmit));
+      return 0;
     }
     if (varW == null || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
-    String[] sh = shard.split("/");
-    if (sh.length != 2) {
-      throw new IllegalArgumentException("--shard must be i/n, got '" + shard + "'");
-    }
-    int i;
-    int n;
-    try {
-      i = Integer.parseInt(sh[0].trim());
-      n = Integer.parseInt(sh[1].trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + shard + "'");
-    }
+    int[] sh = parseShard(shard);
     backendOptions.validate();
-    CriticalityGrid.Plan plan = new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW),
-        Ranges.ints("--depth", depth), varB, seed, seeds, layout, epochs, EnsembleTrainer.Config.reference(), i, n,
-        memoryGiB);
+    CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
+    if (slurm) {
+      return submit(plan, err);
+    }
+    Map<String, String> settings = CriticalityGrid.settings(plan,
+        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
+    new RunManifest("grid", settings, null).check(out);
+    if (CriticalityGrid.shard(plan).isEmpty()) {
+      err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
+          plan.shard(), plan.shards(), plan.depths().length, plan.shards());
+      err.flush();
+      return 0;
+    }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    CriticalityGrid.Outcome outcome;
+    boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
+    requireMemory(plan, cpu);
     try (Backend backend = backendOptions.open(err)) {
+      if (!cpu && backend.kind().equals("cpu")) {
+        requireMemory(plan, true); // auto chose the CPU: the passes live in the machine's memory
+      }
       AtomicFiles.requireWritableDirectory(out);
+      RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
+      new RunManifest("grid", settings, prov).open(out);
       try (Progress bar = new Progress(err, "grid")) {
-        CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
+        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
           err.println("nnstm: " + line);
           err.flush();
-        }, bar);
+        }, bar, prov.attributes());
       }
     }
+    if (outcome.cells() == 0) {
+      return 0;
+    }
+    int missing = CriticalityGrid.incomplete(out, plan, CriticalityGrid.cells(plan)).size();
+    if (missing > 0) {
+      err.printf(Locale.ROOT, "nnstm: grid: %d of %d cells of the whole grid are not complete yet (other shards%s);"
+          + " when they are, the last to finish (or nnstm grid --collect %s) writes grid.csv and the figure%n",
+          missing, CriticalityGrid.cells(plan).size(), outcome.leftToOthers() > 0 ? " or processes" : "", out);
+      err.flush();
+      return 0;
+    }
     return summarize(out, err);
+  }
+
+  /** The whole grid recorded in DIR's manifest. */
+  private CriticalityGrid.Plan recordedPlan(Path dir) throws java.io.IOException {
+    if (!RunManifest.exists(dir)) {
+      throw new IllegalArgumentException(dir + " holds no grid (no " + RunManifest.FILE + ")");
+    }
+    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+  }
+
+  /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
+  private int submit(CriticalityGrid.Plan plan, PrintWriter err) throws Exception {
+    if (!shard.equals("1/1")) {
+      throw new IllegalArgumentException("--slurm chooses the shards itself (--array N): leave out --shard");
+    }
+    int groups = plan.depths().length;
+    int n = array == null ? groups : array;
+    if (n < 1 || n > groups) {
+      throw new IllegalArgumentException("--array must be 1.." + groups + " (shards take whole depth groups and "
+          + "there are " + groups + " depths), got " + n);
+    }
+    GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    Map<String, String> settings = CriticalityGrid.settings(plan,
+        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
+    String grid = GridSlurm.gridScript(out, o, shardArgs());
+    String collectScript = GridSlurm.collectScript(out, o);
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (dryRun) {
+      new RunManifest("grid", settings, null).check(out);
+      GridSlurm.dryRun(stdout, out, grid, collectScript);
+      return 0;
+    }
+    new RunManifest("grid", settings, null).check(out);
+    GridSlurm.requireOnPath("sbatch");
+    AtomicFiles.requireWritableDirectory(out);
+    new RunManifest("grid", settings, RunManifest.Provenance.current(backendOptions.backendName() + " (requested; submitted "
+        + "to Slurm)", RunProvenance.threads(backendOptions), RunProvenance.args(spec))).open(out);
+    GridSlurm.writeAndSubmit(stdout, out, grid, collectScript);
+    return 0;
+  }
+
+  /** The options every shard runs with: the command line less grid, the Slurm options and --shard. */
+  private List<String> shardArgs() {
+    List<String> all = RunProvenance.args(spec);
+    Set<String> flags = Set.of("--slurm", "--dry-run");
+    Set<String> valued = Set.of("--array", "--partition", "--time", "--cpus-per-task", "--gpus-per-task",
+        "--sbatch-arg", "--shard", "--resubmit", "--status", "--collect");
+    List<String> keep = new java.util.ArrayList<>();
+    int i = all.indexOf("grid") + 1;
+    for (; i < all.size(); i++) {
+      String a = all.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (flags.contains(name)) {
+        continue;
+      }
+      if (valued.contains(name)) {
+        if (!a.contains("=")) {
+          i++;
+        }
+        continue;
+      }
+      keep.add(a);
+    }
+    if (cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
+      keep.addAll(List.of("--threads", Integer.toString(cpusPerTask))); // as many threads as the task has CPUs
+    }
+    return keep;
+  }
+
+  /** The evaluation data of every grid run, as the manifest names it. */
+  static final String VALIDATION = "validation (training-file images 50000..59999)";
+
+  /** The plan from the options, as shard i of n. */
+  CriticalityGrid.Plan plan(int i, int n) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+    }
+    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW), Ranges.ints("--depth", depth), varB, seed, seeds,
+        layout, epochs, EnsembleTrainer.Config.reference(), i, n, memoryGiB);
+  }
+
+  /** Refuses, before anything is allocated, a grid whose largest pass does not fit (see {@link RunMemory}). */
+  static void requireMemory(CriticalityGrid.Plan plan, boolean hostBackend) {
+    for (int d : plan.depths()) {
+      NetworkSpec net = NetworkSpec.tanh(Layouts.named(plan.layout(), d));
+      int perPass = Ensemble.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
+      RunMemory.requireFits(RunMemory.pass(net, plan.config().batchSize(), perPass, 0, false),
+          "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), hostBackend);
+    }
+  }
+
+  static int[] parseShard(String text) {
+    String[] sh = text.split("/");
+    if (sh.length != 2) {
+      throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+    }
+    try {
+      return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+    }
+  }
+
+  /**
+   * --collect DIR: grid.csv and the figure from the accuracy files. With a manifest, every cell of the recorded
+   * plan must be complete (a partial grid is named, not summarised).
+   */
+  private int collect(Path dir, PrintWriter err) throws Exception {
+    if (RunManifest.exists(dir)) {
+      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+      int missing = CriticalityGrid.incomplete(dir, plan, CriticalityGrid.cells(plan)).size();
+      if (missing > 0) {
+        throw new IllegalArgumentException(dir + ": " + missing + " of " + CriticalityGrid.cells(plan).size()
+            + " cells are not complete (see nnstm grid --status " + dir + "); nothing collected");
+      }
+    }
+    return summarize(dir, err);
   }
 
   private int summarize(Path dir, PrintWriter err) throws Exception {

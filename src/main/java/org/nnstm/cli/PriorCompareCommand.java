@@ -143,6 +143,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, 0f, batch);
     // validate the plan before any data is loaded or directory made
     PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
+    RunProvenance.check("prior compare", RunProvenance.settings(settings()), out);
     TrainingRun.Data trainData = null;
     if (needsData) {
       Mnist m = dataOptions.mnist(err);
@@ -167,6 +168,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
     PartStore parts;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      RunProvenance.manifest("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend, out);
       parts = PartStore.open(out.resolve(PARTS), settings());
       if (parts.parts() > 0) {
         err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", parts.parts(), out.resolve(PARTS));

@@ -131,6 +131,9 @@ public final class RegressCommand implements Callable<Integer> {
     if (out == null && !referenceOnly) {
       throw new IllegalArgumentException("regress needs --out DIR (or --reference, which writes nothing)");
     }
+    if (out != null && !referenceOnly) {
+      RunProvenance.check("regress", manifestSettings(plan), out);
+    }
     DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
     err.printf(Locale.ROOT, "nnstm: fitting the closed-form least-squares reference on %d training images%n",
         data.train().size());
@@ -152,6 +155,12 @@ public final class RegressCommand implements Callable<Integer> {
     }
   }
 
+  /** The result-determining settings, for the run manifest. */
+  private Map<String, String> manifestSettings(MnistRegression.Plan plan) {
+    return RunProvenance.settings(plan, "train-images", trainLimit == null ? Mnist.TRAIN
+        : Math.min(trainLimit, Mnist.TRAIN), "test-digits", testDigits, "precision", "float32");
+  }
+
   private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
                     TrainingRun.Data test, MnistRegression.Reference ref) throws Exception {
     MnistRegression.Result r;
@@ -171,6 +180,8 @@ public final class RegressCommand implements Callable<Integer> {
             }
           });
       progress.close();
+      // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
+      RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
     }
     write(out, plan, r, test, ref);
     int code = 0;

@@ -7,13 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.RunManifest;
 import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.RunMemory;
 import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
@@ -125,6 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     backendOptions.validate();
     NetworkSpec net = networkSpec();
     double[] vw = Ranges.doubles("--var-w", varW);
+    CriticalityGrid.requireDistinctTags(vw);
     List<ModelInit> models = TrainingRun.grid(vw, varB, seed, seeds);
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, momentum, batch);
     if (epochs < 1) {
@@ -133,6 +140,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (hookSamples < 1) {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
+    int trainImages = trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN);
+    Map<String, String> settings = settings(net, vw, cfg, trainImages);
+    new RunManifest("train", settings, null).check(out);
     DataOptions.Splits data = dataOptions.load(err, trainLimit, test);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
@@ -140,8 +150,17 @@ public final class TrainCommand implements Callable<Integer> {
     }
     TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
     int perPass = modelsPerPass(net, cfg, models.size());
+    RunMemory.Estimate estimate = RunMemory.pass(net, cfg.batchSize(), perPass, hooks ? hookSamples : 0, params);
+    double budget = maxModels == null ? memoryGiB : Double.POSITIVE_INFINITY;
+    boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
+    RunMemory.requireFits(estimate, "widths " + describe(net), budget, cpu);
     try (Backend backend = backendOptions.open(err)) {
+      if (!cpu && backend.kind().equals("cpu")) {
+        RunMemory.requireFits(estimate, "widths " + describe(net), budget, true); // auto chose the CPU
+      }
       AtomicFiles.requireWritableDirectory(out);
+      RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
+      new RunManifest("train", settings, prov).open(out);
       for (int from = 0; from < models.size(); from += perPass) {
         List<ModelInit> chunk = new ArrayList<>(models.subList(from, Math.min(models.size(), from + perPass)));
         if (perPass < models.size()) {
@@ -152,7 +171,8 @@ public final class TrainCommand implements Callable<Integer> {
         try (Ensemble ensemble = new Ensemble(backend, net, chunk)) {
           Progress progress = new Progress(err, "train " + chunk.size() + " model(s), depth " + net.depth());
           TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
-          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs, everyEpoch);
+          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs, everyEpoch,
+              prov.attributes());
           TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
               TrainingRun.all(progress, printer, writer));
           progress.close();
@@ -160,6 +180,37 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The result-determining settings, for the run manifest. */
+  private Map<String, String> settings(NetworkSpec net, double[] vw, EnsembleTrainer.Config cfg,
+                                       int trainImages) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("widths", java.util.Arrays.toString(net.widths()).replaceAll("[\\[\\] ]", ""));
+    s.put("output", output.toLowerCase(Locale.ROOT));
+    s.put("var-w", java.util.Arrays.stream(vw).mapToObj(Double::toString).collect(Collectors.joining(",")));
+    s.put("var-b", Double.toString(varB));
+    s.put("epochs", Integer.toString(epochs));
+    s.put("seed", Long.toString(seed));
+    s.put("seeds", Integer.toString(seeds));
+    s.put("shuffle", Boolean.toString(shuffle));
+    s.put("lr", Float.toString(cfg.learningRate()));
+    s.put("momentum", Float.toString(cfg.momentum()));
+    s.put("batch", Integer.toString(cfg.batchSize()));
+    s.put("train-images", Integer.toString(trainImages));
+    s.put("evaluation", test ? "test (t10k)" : "validation (training-file images 50000..59999)");
+    s.put("params", Boolean.toString(params));
+    s.put("hooks", hooks ? Integer.toString(hookSamples) + " samples" : "none");
+    s.put("every-epoch", Boolean.toString(everyEpoch));
+    s.put("precision", "float32");
+    return s;
+  }
+
+  private static String describe(NetworkSpec net) {
+    int[] w = net.widths();
+    return w.length <= 8 ? java.util.Arrays.toString(w)
+        : "[" + w[0] + ", " + w[1] + ", ... (" + (w.length - 1) + " layers), " + w[w.length - 2] + ", "
+            + w[w.length - 1] + "]";
   }
 
   private NetworkSpec networkSpec() {

@@ -21,10 +21,23 @@ public final class Hdf5 {
 
   /** Writes {@code datasets} as the top-level datasets of a new file at {@code target}. */
   public static void write(Path target, Map<String, Object> datasets) throws IOException {
+    write(target, datasets, Map.of());
+  }
+
+  /**
+   * Writes {@code datasets} as the top-level datasets of a new file at {@code target} and {@code attributes}
+   * (e.g. provenance strings, {@link RunManifest.Provenance#attributes()}) as attributes of its root group;
+   * the datasets are the same as without attributes.
+   */
+  public static void write(Path target, Map<String, Object> datasets, Map<String, Object> attributes)
+      throws IOException {
     AtomicFiles.write(target, tmp -> {
       try (WritableHdfFile f = HdfFile.write(tmp)) {
         for (Map.Entry<String, Object> e : datasets.entrySet()) {
           f.putDataset(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Object> e : attributes.entrySet()) {
+          f.putAttribute(e.getKey(), e.getValue());
         }
       } catch (RuntimeException e) {
         throw new IOException("writing HDF5 " + target + ": " + e.getMessage(), e);
@@ -48,6 +61,19 @@ public final class Hdf5 {
         if (e.getValue() instanceof Dataset d) {
           out.put(e.getKey(), d.getData());
         }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": not a readable HDF5 file (" + e.getMessage() + ")", e);
+    }
+    return out;
+  }
+
+  /** The root group's attributes of a file (strings as String, numbers boxed or as arrays). */
+  public static Map<String, Object> attributes(Path file) throws IOException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (HdfFile f = new HdfFile(file)) {
+      for (Map.Entry<String, io.jhdf.api.Attribute> e : f.getAttributes().entrySet()) {
+        out.put(e.getKey(), e.getValue().getData());
       }
     } catch (RuntimeException e) {
       throw new IOException(file + ": not a readable HDF5 file (" + e.getMessage() + ")", e);

@@ -35,6 +35,7 @@ public final class ReferenceLayout implements TrainingRun.Listener {
   private final boolean params;
   private final TrainingRun.Data hookData;
   private final int epochs;
+  private final Map<String, Object> attributes;
   private final boolean everyEpoch;
   private final Map<Integer, List<Double>> accuracies = new LinkedHashMap<>();
 
@@ -51,6 +52,16 @@ public final class ReferenceLayout implements TrainingRun.Listener {
    */
   public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs,
                          boolean everyEpoch) {
+    this(dir, seedSuffix, params, hookData, epochs, everyEpoch, Map.of());
+  }
+
+  /**
+   * @param attributes root attributes of every file written (provenance, {@link RunManifest.Provenance#attributes()});
+   *     the datasets are unchanged
+   */
+  public ReferenceLayout(Path dir, boolean seedSuffix, boolean params, TrainingRun.Data hookData, int epochs,
+                         boolean everyEpoch, Map<String, Object> attributes) {
+    this.attributes = new LinkedHashMap<>(attributes);
     this.everyEpoch = everyEpoch;
     this.dir = dir;
     this.seedSuffix = seedSuffix;
@@ -169,9 +180,9 @@ public final class ReferenceLayout implements TrainingRun.Listener {
     return m;
   }
 
-  private static void write(Path file, Map<String, Object> datasets) {
+  private void write(Path file, Map<String, Object> datasets) {
     try {
-      Hdf5.write(file, datasets);
+      Hdf5.write(file, datasets, attributes);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

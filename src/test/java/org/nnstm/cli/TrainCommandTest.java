@@ -91,8 +91,8 @@ class TrainCommandTest {
     assertEquals(16, Hdf5.matrix(h, "in-2", hooks).length);
     assertEquals(10, Hdf5.matrix(h, "in-2", hooks)[0].length);
     try (Stream<Path> s = Files.list(out)) {
-      // 4 models x (acc + init/e0 para + init/e0 hooks)
-      assertEquals(4 * 5, s.count());
+      // 4 models x (acc + init/e0 para + init/e0 hooks), and the run manifest
+      assertEquals(4 * 5 + 1, s.count());
     }
   }
 

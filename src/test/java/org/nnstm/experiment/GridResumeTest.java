@@ -2,6 +2,7 @@ package org.nnstm.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -70,8 +71,10 @@ class GridResumeTest {
     Path out = dir.resolve("sharded");
     assertEquals(0, quiet(args(out, "--shard", "1/2")));
     int first = accFiles(out);
-    assertEquals(5, first, "shard 1/2 of 9 cells takes cells 0, 2, 4, 6, 8");
+    assertEquals(3, first, "shard 1/2 takes the costliest depth group (5), shard 2/2 depths 4 and 3");
+    assertFalse(Files.exists(out.resolve("grid.csv")), "a shard does not summarise an incomplete grid");
     assertEquals(0, quiet(args(out, "--shard", "2/2")));
+    assertTrue(Files.exists(out.resolve("grid.csv")), "the shard that completes the grid summarises it");
     Files.delete(out.resolve("grid.csv"));
     assertEquals(0, quiet("grid", "--collect", out.toString()));
     List<GridResults.Cell> cells = GridResults.read(out);

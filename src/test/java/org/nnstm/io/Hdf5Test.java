@@ -93,6 +93,30 @@ class Hdf5Test {
     assertEquals("ok", out.strip());
   }
 
+  @Test
+  void provenanceAttributesAreReadableWithH5pyAndLeaveTheDatasetsAlone() throws Exception {
+    Assumptions.assumeTrue(h5pyAvailable(), "h5py not importable by /usr/bin/python3 (apt-get install python3-h5py): skipped");
+    Path f = dir.resolve("acc-105-4.hdf5");
+    Map<String, Object> attrs = RunManifest.Provenance.current("cpu (test)", 2, java.util.List.of("grid", "--x")).attributes();
+    Hdf5.write(f, sample(), attrs);
+    assertEquals(attrs.get("command_line"), Hdf5.attributes(f).get("command_line"));
+    assertEquals(Hdf5.read(dir.resolve("acc-105-4.hdf5")).keySet(), sample().keySet(), "datasets unchanged");
+    String script = String.join("\n",
+        "import h5py, sys",
+        "f = h5py.File(sys.argv[1], 'r')",
+        "a = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()}",
+        "assert a['command_line'] == 'nnstm grid --x', a",
+        "assert a['backend'] == 'cpu (test)' and a['threads'] == '2', a",
+        "assert set(a) >= {'nnstm_version', 'git_commit', 'jvm', 'host', 'date'}, a",
+        "assert f['var_weight'][()] == 1.05 and list(f['accuracies'][:]) == [0.5, 0.75, 0.875]",
+        "print('ok')");
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, f.toString()).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.exitValue(), out);
+    assertEquals("ok", out.strip());
+  }
+
   static boolean h5pyAvailable() throws InterruptedException {
     try {
       Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import h5py").start();
