@@ -334,23 +334,30 @@ public final class EnsembleTrainer implements AutoCloseable {
       backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, y[l], dy);
       Tensor prev = l == 0 ? input : y[l - 1];
       long prevStride = l == 0 ? 0 : (long) rows * in;
-      backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
-          mu, layer.weightVelocity, (long) out * in, models);
-      if (config.l2() > 0) {
-        backend.axpy(layer.weight.size(), 2 * config.l2(), layer.weight, layer.weightVelocity);
+      if (l > 0) {
+        // the data gradient first: it needs the weights before this step's update
+        backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
+            0f, other, (long) rows * in, models);
       }
       if (spec.biases()) {
         backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
       }
-      if (l > 0) {
-        backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
-            0f, other, (long) rows * in, models);
-      }
-      if (update) {
-        backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
-        if (spec.biases()) {
-          backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
+      if (update && config.l2() == 0) {
+        // v_W = dz^T y_{l-1} + mu v_W, then w -= lr v_W, fused (the backend may update each panel in cache)
+        backend.gemmThenAxpy(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
+            mu, layer.weightVelocity, (long) out * in, models, -lr, layer.weight);
+      } else {
+        backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
+            mu, layer.weightVelocity, (long) out * in, models);
+        if (config.l2() > 0) {
+          backend.axpy(layer.weight.size(), 2 * config.l2(), layer.weight, layer.weightVelocity);
         }
+        if (update) {
+          backend.axpy(layer.weight.size(), -lr, layer.weightVelocity, layer.weight);
+        }
+      }
+      if (update && spec.biases()) {
+        backend.axpy(layer.bias.size(), -lr, layer.biasVelocity, layer.bias);
       }
       Tensor t = dy;
       dy = other;

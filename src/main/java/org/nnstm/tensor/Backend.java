@@ -81,6 +81,28 @@ public interface Backend extends AutoCloseable {
   /** y[i] += alpha * x[i] for i in [0, n). Modifies y. */
   void axpy(long n, float alpha, Tensor x, Tensor y);
 
+  /**
+   * A batched GEMM into C followed by y += alpha2 * C over every C_p: exactly {@link #gemm} with the same
+   * arguments, then {@link #axpy}(m * n, alpha2, C_p, Y_p) for each p, where Y_p starts at element
+   * {@code p * strideC} of {@code y} (y has C's layout). The trainer's weight step: C = the momentum buffer
+   * (beta = momentum), y = the weights, alpha2 = -lr. Results equal the two ops'; a backend may fuse them
+   * (the CPU backend updates each panel of C while it is in cache). C must be dense (strideC = m * n).
+   * Modifies c and y; y may not alias c.
+   */
+  default void gemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
+                            int batch, float alpha2, Tensor y) {
+    if (y == c) {
+      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
+    }
+    if (strideC != (long) m * n || y == null || y.size() < (long) m * n * batch) {
+      throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
+          + (long) m * n + ") and y hold batch * m * n elements");
+    }
+    gemm(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch);
+    axpy((long) m * n * batch, alpha2, c, y);
+  }
+
   // ---------------------------------------------------------------- network ops
 
   /**

@@ -166,6 +166,38 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void gemmThenAxpyEqualsTheTwoOps() {
+    // fused or not, the result must be exactly gemm followed by axpy, on row and column panels alike
+    Random rnd = new Random(32);
+    int[][] shapes = {{3, 5, 2}, {784, 784, 9}, {300, 784, 5}, {600, 7, 3}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int batch = 2;
+      float[] a = gaussian(rnd, batch * m * k);
+      float[] b = gaussian(rnd, k * n);
+      float[] c = gaussian(rnd, batch * m * n);
+      float[] w = gaussian(rnd, batch * m * n);
+      try (Tensor da = be.upload(a, a.length); Tensor db = be.upload(b, b.length);
+           Tensor c1 = be.upload(c, c.length); Tensor w1 = be.upload(w, w.length);
+           Tensor c2 = be.upload(c, c.length); Tensor w2 = be.upload(w, w.length)) {
+        be.gemm(true, false, m, n, k, 1f, da, (long) m * k, db, 0, 0.8f, c1, (long) m * n, batch);
+        be.axpy((long) batch * m * n, -0.005f, c1, w1);
+        be.gemmThenAxpy(true, false, m, n, k, 1f, da, (long) m * k, db, 0, 0.8f, c2, (long) m * n, batch,
+            -0.005f, w2);
+        String what = "gemmThenAxpy " + m + "x" + n + "x" + k;
+        assertArrayEquals(be.download(c1), be.download(c2), what + ": C");
+        assertArrayEquals(be.download(w1), be.download(w2), what + ": y");
+      }
+    }
+    try (Tensor t = be.zeros(4)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> be.gemmThenAxpy(false, false, 2, 2, 1, 1f, t, 0, t, 0, 0f, t, 4, 1, 1f, t));
+    }
+  }
+
+  @Test
   void gemmStrideZeroBroadcasts() {
     Random rnd = new Random(4);
     for (boolean ta : new boolean[] {false, true}) {

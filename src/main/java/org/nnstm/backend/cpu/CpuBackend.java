@@ -212,6 +212,29 @@ public final class CpuBackend implements Backend {
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
+    gemmImpl(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, 0f, null);
+  }
+
+  /** Each panel of C is followed at once by y += alpha2 C on the same panel (in cache), in the same task. */
+  @Override
+  public void gemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
+                           int batch, float alpha2, Tensor y) {
+    CpuTensor ty = own("gemmThenAxpy: y", y);
+    if (ty == c) {
+      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
+    }
+    if (strideC != (long) m * n) {
+      throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
+          + (long) m * n + ")");
+    }
+    range("gemmThenAxpy: y", ty, 0, (long) m * n * Math.max(1, batch));
+    gemmImpl(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, alpha2, ty);
+  }
+
+  private void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
+                        int batch, float alpha2, CpuTensor y) {
     checkOpen();
     positive("gemm: m", m);
     positive("gemm: n", n);
@@ -257,6 +280,9 @@ public final class CpuBackend implements Backend {
         OpenBlas.sgemm(transA, transB, mw, n, k, alpha,
             aAt + 4 * (p * strideA + aPanel), lda, bAt + 4 * p * strideB, ldb,
             beta, cAt + 4 * (p * strideC + (long) j0 * n), n);
+        if (y != null) {
+          axpyRange(tc.data(), y.data(), alpha2, (int) (p * strideC + (long) j0 * n), mw * n);
+        }
       } else {
         int nw = Math.min(width, n - j0);
         if (nw <= 0) {
@@ -266,6 +292,11 @@ public final class CpuBackend implements Backend {
         OpenBlas.sgemm(transA, transB, m, nw, k, alpha,
             aAt + 4 * p * strideA, lda, bAt + 4 * (p * strideB + bPanel), ldb,
             beta, cAt + 4 * (p * strideC + j0), n);
+        if (y != null) {
+          for (int r = 0; r < m; r++) {
+            axpyRange(tc.data(), y.data(), alpha2, (int) (p * strideC + (long) r * n + j0), nw);
+          }
+        }
       }
     });
   }
@@ -282,21 +313,25 @@ public final class CpuBackend implements Backend {
     // A Java loop, not OpenBLAS's saxpy: Java never fuses the multiply and the add, so every element rounds the
     // same way wherever it sits in the vector (saxpy's vector body and its tail round differently, which made a
     // model's update depend on the ensemble size K).
-    blocks(n, (from, count) -> {
-      float[][] s = scratch.get();
-      float[] xs = s[0];
-      float[] ys = s[1];
-      for (int at = (int) from, end = (int) from + count; at < end; at += CHUNK) {
-        int len = Math.min(CHUNK, end - at);
-        xb.get(at, xs, 0, len);
-        yb.get(at, ys, 0, len);
-        for (int i = 0; i < len; i++) {
-          ys[i] += alpha * xs[i];
-        }
-        yb.put(at, ys, 0, len);
-      }
-    });
+    blocks(n, (from, count) -> axpyRange(xb, yb, alpha, (int) from, count));
   }
+
+  /** y[at + i] += alpha * x[at + i] for i < count, through this thread's scratch arrays. */
+  private void axpyRange(FloatBuffer xb, FloatBuffer yb, float alpha, int from, int count) {
+    float[][] s = scratch.get();
+    float[] xs = s[0];
+    float[] ys = s[1];
+    for (int at = from, end = from + count; at < end; at += CHUNK) {
+      int len = Math.min(CHUNK, end - at);
+      xb.get(at, xs, 0, len);
+      yb.get(at, ys, 0, len);
+      for (int i = 0; i < len; i++) {
+        ys[i] += alpha * xs[i];
+      }
+      yb.put(at, ys, 0, len);
+    }
+  }
+
 
 
   /** Runs {@code body(from, len)} over [0, n) in blocks of {@value #BLOCK} elements, one task each. */
