@@ -200,6 +200,11 @@ public final class MeanField {
     return -1 / Math.log(chi);
   }
 
+  /** Throws {@link IllegalArgumentException} naming the value when (varW, varB) is outside the domain. */
+  public static void checkDomain(double varW, double varB) {
+    check(varW, varB);
+  }
+
   private static void check(double varW, double varB) {
     if (!(varW > 0 && varW <= MAX_VARIANCE)) {
       throw new IllegalArgumentException("sigma_w^2 must be in (0, " + MAX_VARIANCE + "], got " + varW);
