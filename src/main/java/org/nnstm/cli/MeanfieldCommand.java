@@ -44,9 +44,11 @@ public final class MeanfieldCommand implements Callable<Integer> {
     MeanFieldActivation phi = model.phi();
     double varB = model.varB;
     double[] grid = Ranges.doubles("--var-w", varW);
+    // every point first: an error (out of the domain, linear with sigma_w^2 >= 1) leaves stdout empty
+    java.util.List<MeanFieldPoint> points = new java.util.ArrayList<>();
     for (double vw : grid) {
       try {
-        MeanField.checkDomain(vw, varB);
+        points.add(MeanField.of(phi, vw, varB));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--var-w " + vw + " --var-b " + varB + ": " + e.getMessage(), e);
       }
@@ -55,13 +57,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
     if (!json) {
       out.println("var_w    var_b    q_star        chi_1         c_star        chi_c         xi_c          xi_q          phase");
     }
-    for (double vw : grid) {
-      MeanFieldPoint p;
-      try {
-        p = MeanField.of(phi, vw, varB);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--var-w " + vw + " --var-b " + varB + ": " + e.getMessage(), e);
-      }
+    for (MeanFieldPoint p : points) {
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("var_w", p.varW());

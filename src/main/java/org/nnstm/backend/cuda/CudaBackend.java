@@ -95,6 +95,9 @@ public final class CudaBackend implements Backend {
    * @throws BackendUnavailableException with the reason when the JCuda natives, the driver or the
    *     device are missing or fail to initialise
    */
+  /** Why JCuda's natives first failed to load in this process (a second try only sees NoClassDefFoundError). */
+  private static volatile String firstFailure;
+
   public static CudaBackend open(int device) {
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0, got " + device);
@@ -133,7 +136,13 @@ public final class CudaBackend implements Backend {
           // the context is unusable anyway; the cause below says why
         }
       }
-      throw new BackendUnavailableException(shortReason(e), e);
+      String reason = shortReason(e);
+      if (e instanceof NoClassDefFoundError && firstFailure != null) {
+        reason = firstFailure; // JCuda's classes failed to initialise earlier in this process: that cause
+      } else if (e instanceof LinkageError) {
+        firstFailure = reason;
+      }
+      throw new BackendUnavailableException(reason, e);
     }
   }
 
