@@ -77,9 +77,10 @@ public final class MeanField {
    * unique positive root, bracketed in [sigma_b^2, sigma_w^2 + sigma_b^2]; with sigma_b^2 = 0, q* = 0
    * when sigma_w^2 <= 1, else the root in [(sigma_w^2 - 1) / (4 sigma_w^2), sigma_w^2] (near sigma_w^2 = 1,
    * q* ~ (sigma_w^2 - 1) / 2 from tanh^2 x = x^2 - 2 x^4 / 3 + ...; below 1 - 1/sigma_w^2 = 1e-4 a
-   * series in q gives q*, since the quadrature's rounding (relative error ~1e-16 / (1 - 1/sigma_w^2))
-   * would decide the sign of F(q) - q). Near sigma_w^2 = 1 with small sigma_b^2 > 0 the same conditioning
-   * holds: q* is accurate to about 1e-16 / |1 - chi_1| relative.
+   * series in q gives q*, since the quadrature's rounding would decide the sign of F(q) - q). For tanh
+   * below q = 0.25, F(q) - q is evaluated as (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x],
+   * when |sigma_w^2 - 1| < 0.5, so that near sigma_w^2 = 1 q* does not lose the digits of the difference
+   * of two O(q) numbers.
    */
   public static double fixedPointQ(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
@@ -92,6 +93,11 @@ public final class MeanField {
     }
     DoubleUnaryOperator g = q -> {
       double s = Math.sqrt(q);
+      if (phi == MeanFieldActivation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
+        // F(q) - q = (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x] (x = s z, E x^2 = q exactly):
+        // the O(q^2) deficit is computed to ~1e-14 relative instead of as a difference of two O(q) numbers
+        return (varW - 1) * q + varB - varW * rule.expect(z -> tanhSquareDeficit(s * z), 0, s);
+      }
       return varW * rule.expect(z -> sq(phi.value(s * z)), 0, s) + varB - q;
     };
     if (varB == 0) {
@@ -120,8 +126,30 @@ public final class MeanField {
       return Brent.root(g, lo, varW, 1e-16);
     }
     double lo = varB;
-    double hi = varW + varB;
+    double hi = Math.nextUp(varW + varB); // q* <= sigma_w^2 + sigma_b^2; nextUp keeps the bracket open
     return Brent.root(g, lo, hi, 1e-16);
+  }
+
+  /** Below this q the tanh length map is evaluated through {@link #tanhSquareDeficit}. */
+  private static final double SMALL_Q = 0.25;
+
+  /**
+   * x^2 - tanh^2 x >= 0 to ~1e-14 relative: (x - tanh x)(x + tanh x), with x - tanh x from its series
+   * x^3/3 - 2x^5/15 + 17x^7/315 - 62x^9/2835 + 1382x^11/155925 - 21844x^13/6081075 + 929569x^15/638512875
+   * for |x| < 0.2 (next term below 1e-16 relative) and directly beyond (error 3 eps / x^2 <= 1e-14).
+   */
+  static double tanhSquareDeficit(double x) {
+    double t = Math.tanh(x);
+    double ax = Math.abs(x);
+    double diff;
+    if (ax < 0.2) {
+      double x2 = x * x;
+      diff = ax * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925
+          + x2 * (-21844.0 / 6081075 + x2 * 929569.0 / 638512875))))));
+    } else {
+      diff = ax - Math.abs(t);
+    }
+    return diff * (ax + Math.abs(t));
   }
 
   /** sigma_w^2 E[phi(u1) phi(u2)] / sigma_w^2 (with derivative=false) or E[phi'(u1) phi'(u2)] (true). */
