@@ -248,7 +248,8 @@ public final class LinearNetworkPrior {
     }
     if (a.length == 2 && logU <= BESSEL_MAX_LOG_U) {
       // G(u | a1, a2) = 2 u^{(a1+a2)/2} K_{a1-a2}(2 sqrt u)
-      return Math.log(2.0) + 0.5 * (a[0] + a[1]) * logU + BesselK.log(a[0] - a[1], 2 * Math.exp(0.5 * logU));
+      return Math.log(2.0) + 0.5 * (a[0] + a[1]) * logU
+          + BesselK.logAtLogArgument(a[0] - a[1], Math.log(2.0) + 0.5 * logU);
     }
     return MeijerG.logG(logU, a);
   }

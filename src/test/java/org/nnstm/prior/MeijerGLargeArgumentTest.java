@@ -8,6 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.nnstm.testing.Tolerance;
 
@@ -82,5 +88,53 @@ class MeijerGLargeArgumentTest {
     LinearNetworkPrior two = new LinearNetworkPrior(new int[] {3, 4, 2}, new double[] {1.0}, 1.7);
     assertThrows(IllegalArgumentException.class, () -> two.logDensity(1e308));
     assertTrue(Double.isFinite(two.logDensity(1e150)), "L = 2 at r = 1e150 (Laplace beyond the Bessel range)");
+  }
+
+  /**
+   * ln K_nu at x below 1e-20 (tiny u in the L = 2 prior; was +Infinity) and above 1e8 (huge u; was "CF2 did
+   * not converge"): 30-digit mpmath besselk values.
+   */
+  @Test
+  void besselAtExtremeArguments() {
+    double[][] cases = {{0, 1e-25, 4.054920181565500345}, {0.5, 1e-25, 29.008105015070298483},
+        {2, 1e-154, 709.88935582272601599}, {1, 1e-300, 690.77552789821370521}, {0.25, 1e-21, 12.85673387746662765},
+        {1.5, 1e-300, 1036.3890831999652852}, {7.5, 1e-30, 530.12146683405865637},
+        {0, 9.728741134393448e16, -97287411343934499.33243}, {2.5, 1e9, -1000000010.135841562828},
+        {100, 2e8, -200000009.3310976102365}, {0.5, 1e300, -1e300}};
+    for (double[] c : cases) {
+      Tolerance.assertClose("ln K_" + c[0] + "(" + c[1] + ")", c[2], BesselK.log(c[0], c[1]), 0, 1e-14);
+    }
+  }
+
+  @Provide
+  Arbitrary<Double> logRadii() {
+    return Arbitraries.doubles().between(-300, 308).ofScale(3);
+  }
+
+  /**
+   * Any radius 1e-300..1e308, input norm 1e-300..1e300 and depth 1..4 (widths 1..12): the log density,
+   * the log marginal and the log CDF are finite (CDF <= 0), or the point is refused as beyond the double
+   * range (u = kappa r^2 named); nothing else (no "did not converge", no NaN).
+   */
+  @Property(tries = 100, seed = "15004")
+  void finiteOrRefused(@ForAll("logRadii") double log10R, @ForAll("logRadii") double log10Norm,
+                       @ForAll @IntRange(min = 1, max = 4) int depth, @ForAll @IntRange(min = 1, max = 12) int width) {
+    int[] widths = new int[depth + 1];
+    for (int l = 0; l <= depth; l++) {
+      widths[l] = 1 + (width * (l + 3)) % 12;
+    }
+    double r = Math.pow(10, log10R);
+    double norm = Math.pow(10, Math.max(-300, Math.min(300, log10Norm)));
+    LinearNetworkPrior p = new LinearNetworkPrior(widths, new double[] {1.3}, norm);
+    String at = "widths " + java.util.Arrays.toString(widths) + ", ||x|| = " + norm + ", r = " + r;
+    try {
+      double log = p.logDensity(r);
+      double marginal = p.logMarginalDensity(r);
+      double cdf = p.logRadialCdf(r);
+      assertTrue(Double.isFinite(log) && Double.isFinite(marginal), "ln p, ln p_marginal at " + at);
+      assertTrue(cdf <= 0 && !Double.isNaN(cdf) && cdf > Double.NEGATIVE_INFINITY, "ln P at " + at + ": " + cdf);
+    } catch (IllegalArgumentException e) {
+      assertTrue(e.getMessage().startsWith("u = kappa r^2 = e^"), at + ": " + e.getMessage());
+    }
   }
 }
