@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "meanfield", mixinStandardHelpOptions = true,
     description = {"Mean-field theory of deep random networks (Poole et al. 2016, Schoenholz et al. 2017) "
         + "over a grid of sigma_w^2.",
-        "Domain: 0 < sigma_w^2 <= 1e15; sigma_b^2 = 0 or 1e-300 <= sigma_b^2 <= 1e15 (accurate to ~1e-12 there;"
+        "Domain: 1e-200 <= sigma_w^2 <= 1e15; sigma_b^2 = 0 or 1e-300 <= sigma_b^2 <= 1e15 (accurate to ~1e-12 there;"
         + " xi is Infinity within 1e-13 of chi = 1).",
         "Example: nnstm meanfield --var-w 1.0:3.0:0.05 --var-b 0.05 --json;  nnstm meanfield critical --var-b 0.05"},
     subcommands = {MeanfieldCommand.Critical.class})

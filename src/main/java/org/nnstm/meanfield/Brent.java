@@ -82,6 +82,7 @@ final class Brent {
       b += Math.abs(d) > tol ? d : Math.copySign(tol, m);
       fb = f.applyAsDouble(b);
     }
-    return b;
+    throw new IllegalStateException("root finder: no convergence in 300 steps in [" + a + ", " + c
+        + "] (bracket spans too many orders of magnitude)");
   }
 }

@@ -21,7 +21,7 @@ import java.util.function.DoubleUnaryOperator;
  * the q-derivative of the length map), which has no cancellation; chi_1 + sigma_w^2 E[phi'' phi] is the
  * same quantity by parts but loses log10(sigma_w^2) digits for tanh at large sigma_w^2.
  *
- * <p>Domain: 0 < sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
+ * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} <= sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
  * #MIN_POSITIVE_BIAS_VARIANCE} <= sigma_b^2 <= {@value #MAX_VARIANCE}; other values (NaN, infinities
  * included) are refused with an {@link IllegalArgumentException}. Accuracy: q*, chi_1, chi_c, F'(q*) to
  * ~1e-13 relative or 1e-15 absolute, c* to 1e-15 absolute; xi_c and xi_q see {@link #depthScale}. Checked against 20-digit
@@ -34,6 +34,8 @@ public final class MeanField {
 
   /** The largest sigma_w^2 and sigma_b^2 accepted (q* <= 2e15: sqrt(q*) z resolved to 1e-15 relative). */
   public static final double MAX_VARIANCE = 1e15;
+  /** The smallest sigma_w^2 accepted: chi_1 >= 1e-8 sigma_w^2 stays a normal double (xi needs ln chi_1). */
+  public static final double MIN_WEIGHT_VARIANCE = 1e-200;
   /** The smallest positive sigma_b^2 accepted: below, sigma_b^2 q-terms fall into subnormal numbers. */
   public static final double MIN_POSITIVE_BIAS_VARIANCE = 1e-300;
   /** |chi - 1| at or below which a depth scale is reported as +Infinity (see {@link #depthScale}). */
@@ -127,6 +129,11 @@ public final class MeanField {
     }
     double lo = varB;
     double hi = Math.nextUp(varW + varB); // q* <= sigma_w^2 + sigma_b^2; nextUp keeps the bracket open
+    // narrow the bracket to a factor of 4 (Brent's bisection is linear; q* can be 1e-150 in [1e-300, 1])
+    while (hi / 4 > lo && g.applyAsDouble(hi / 4) < 0) {
+      hi /= 4;
+    }
+    lo = Math.max(lo, hi / 4);
     return Brent.root(g, lo, hi, 1e-16);
   }
 
@@ -234,8 +241,9 @@ public final class MeanField {
   }
 
   private static void check(double varW, double varB) {
-    if (!(varW > 0 && varW <= MAX_VARIANCE)) {
-      throw new IllegalArgumentException("sigma_w^2 must be in (0, " + MAX_VARIANCE + "], got " + varW);
+    if (!(varW >= MIN_WEIGHT_VARIANCE && varW <= MAX_VARIANCE)) {
+      throw new IllegalArgumentException("sigma_w^2 must be in [" + MIN_WEIGHT_VARIANCE + ", " + MAX_VARIANCE
+          + "], got " + varW);
     }
     if (!(varB == 0 || varB >= MIN_POSITIVE_BIAS_VARIANCE && varB <= MAX_VARIANCE)) {
       throw new IllegalArgumentException("sigma_b^2 must be 0 or in [" + MIN_POSITIVE_BIAS_VARIANCE + ", "

@@ -64,7 +64,7 @@ class MeanFieldDomainTest {
   @Test
   void outsideTheDomainRefused() {
     double[][] bad = {{0, 0.05}, {-1, 0.05}, {Double.NaN, 0.05}, {Double.POSITIVE_INFINITY, 0.05}, {1.1e15, 0.05},
-        {1.5, -1}, {1.5, Double.NaN}, {1.5, 1e-320}, {1.5, 2e15}, {1.5, Double.POSITIVE_INFINITY}};
+        {1e-250, 0.05}, {1.5, -1}, {1.5, Double.NaN}, {1.5, 1e-320}, {1.5, 2e15}, {1.5, Double.POSITIVE_INFINITY}};
     for (double[] b : bad) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> MeanField.of(MeanFieldActivation.TANH, b[0], b[1]), () -> b[0] + ", " + b[1]);
@@ -73,6 +73,16 @@ class MeanFieldDomainTest {
     }
     assertThrows(IllegalArgumentException.class, () -> MeanField.criticalWeightVariance(MeanFieldActivation.TANH,
         Double.NaN));
+  }
+
+  /** Tiny sigma_b^2: q* ~ sqrt(sigma_b^2 / 2) at sigma_w^2 = 1 (was 2^-150 from a 300-step Brent cut short). */
+  @Test
+  void tinyBiasVarianceAtTheCriticalWeightVariance() {
+    for (double vb : new double[] {1e-300, 1e-200, 1e-100}) {
+      double q = MeanField.fixedPointQ(MeanFieldActivation.TANH, 1.0, vb, new GaussianExpectation(200));
+      // q - 2 q^2 + sigma_b^2 = q: q* = sqrt(sigma_b^2 / 2) (1 + O(q*))
+      Tolerance.assertClose("q* at sigma_w^2 = 1, sigma_b^2 = " + vb, Math.sqrt(vb / 2), q, 0, 1e-12);
+    }
   }
 
   /** Critical line at large sigma_b^2: about 1.88 sqrt(sigma_b^2) (was refused above sigma_w^2 = 1e6). */
