@@ -35,7 +35,8 @@ public final class PlotCommand implements Runnable {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of acc-*.hdf5 files.")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "PNG", description = "Output file (default: DIR/phase-diagram.png); an existing directory gets phase-diagram.png inside.")
+    @Option(names = "--out", paramLabel = "PNG",
+        description = "Output file (default: DIR/phase-diagram.png); an existing directory gets phase-diagram.png.")
     Path out;
 
     @Override

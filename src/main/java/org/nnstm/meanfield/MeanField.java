@@ -24,7 +24,8 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} <= sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
  * #MIN_POSITIVE_BIAS_VARIANCE} <= sigma_b^2 <= {@value #MAX_VARIANCE}; other values (NaN, infinities
  * included) are refused with an {@link IllegalArgumentException}. Accuracy: q*, chi_1, chi_c, F'(q*) to
- * ~1e-13 relative or 1e-15 absolute, c* to 1e-15 absolute; xi_c and xi_q see {@link #depthScale}. Checked against 20-digit
+ * ~1e-12 relative or 1e-14 absolute, c* to 1e-14 absolute; xi_c and xi_q see {@link #depthScale}.
+ * Checked against 20-digit
  * mpmath values (shared/refs/partC_*.csv) to 1e-9 relative and against 25-digit mpmath values at
  * sigma_w^2 up to 1e12 and sigma_b^2 up to 1e12 (meanfield_extreme.csv).
  */
@@ -224,8 +225,8 @@ public final class MeanField {
   }
 
   /**
-   * xi = -1 / ln chi (layers). chi carries an absolute error of about 1e-15 from the quadrature, so xi's
-   * relative error is about 1e-15 / |ln chi|; within {@value #CHI_RESOLUTION} of 1 the sign of ln chi is
+   * xi = -1 / ln chi (layers). chi carries an absolute error of up to ~1e-14 from the quadrature, so
+   * xi's relative error is up to ~1e-14 / |ln chi|; within {@value #CHI_RESOLUTION} of 1 the sign of ln chi is
    * not resolved and xi is +Infinity (critical to the accuracy of the quadrature).
    */
   static double depthScale(double chi) {

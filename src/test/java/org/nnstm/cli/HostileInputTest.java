@@ -59,10 +59,13 @@ class HostileInputTest {
     return Stream.of(
         // train
         bad("train depth 0", "depth", "train", "--data", "{data}", "--depth", "0", "--var-w", "1.5", "--out", "{out}"),
-        bad("train depth -3", "depth", "train", "--data", "{data}", "--depth", "-3", "--var-w", "1.5", "--out", "{out}"),
+        bad("train depth -3", "depth", "train", "--data", "{data}", "--depth", "-3", "--var-w", "1.5",
+            "--out", "{out}"),
         bad("train var-w -1", "-1", "train", "--data", "{data}", "--depth", "3", "--var-w", "-1", "--out", "{out}"),
-        bad("train var-w nan", "--var-w", "train", "--data", "{data}", "--depth", "3", "--var-w", "nan", "--out", "{out}"),
-        bad("train var-w 0", "sigma_w^2", "train", "--data", "{data}", "--depth", "3", "--var-w", "0", "--out", "{out}"),
+        bad("train var-w nan", "--var-w", "train", "--data", "{data}", "--depth", "3", "--var-w", "nan",
+            "--out", "{out}"),
+        bad("train var-w 0", "sigma_w^2", "train", "--data", "{data}", "--depth", "3", "--var-w", "0",
+            "--out", "{out}"),
         bad("train epochs 0", "epochs", "train", "--data", "{data}", "--depth", "3", "--var-w", "1.5", "--epochs", "0",
             "--out", "{out}"),
         bad("train seeds 0", "seeds", "train", "--data", "{data}", "--depth", "3", "--var-w", "1.5", "--seeds", "0",
@@ -150,7 +153,8 @@ class HostileInputTest {
         bad("kde samples ragged", "{ragged}", "kde", "--samples", "{ragged}", "--points", "{one}"),
         bad("kde bandwidth -1", "-1", "kde", "--samples", "{one}", "--points", "{one}", "--bw", "-1"),
         bad("kde bandwidth odd", "odd", "kde", "--samples", "{one}", "--points", "{one}", "--bw", "odd"),
-        bad("kde negative weights", "weight 0 must be finite and > 0, got -1.0", "kde", "--samples", "{one}", "--points", "{one}", "--weights", "{neg}"),
+        bad("kde negative weights", "weight 0 must be finite and > 0, got -1.0", "kde", "--samples", "{one}",
+            "--points", "{one}", "--weights", "{neg}"),
         bad("kde backend tpu", "tpu", "kde", "--samples", "{one}", "--points", "{one}", "--backend", "tpu"),
         // js
         bad("js p missing", "{missing}", "js", "--p", "{missing}", "--q", "{one}"),
