@@ -294,21 +294,34 @@ class HostileInputTest {
   /** The unstable Langevin step is named, and no non-finite pass is left in .parts for a rerun to reuse. */
   @org.junit.jupiter.api.Test
   void unstableLangevinNamedAndNotKept() throws IOException {
-    Path out = root.resolve("langevin");
-    String[] args = {"prior", "compare", "--backend", "cpu", "--data", mnist().toString(), "--widths", "784,8,10",
-        "--var-w", "1.0", "--input", "mnist:0", "--networks", "200", "--train-networks", "4", "--train-limit",
-        "200", "--langevin-beta", "100", "--langevin-step", "1", "--steps", "32", "--out", out.toString()};
+    divergenceNamedAndNotKept("langevin", "nnstm: error: Langevin diverged: step h = 1.0 is unstable at beta = 100.0",
+        "--langevin-beta", "100", "--langevin-step", "1", "--steps", "32");
+  }
+
+  /** A learning rate that makes training diverge is named (was an internal error once parts refused NaN). */
+  @org.junit.jupiter.api.Test
+  void divergedTrainingNamedAndNotKept() throws IOException {
+    divergenceNamedAndNotKept("trained", "nnstm: error: training diverged: network 0 has non-finite outputs",
+        "--train-epochs", "1", "--lr", "1e30");
+  }
+
+  private void divergenceNamedAndNotKept(String part, String message, String... extra) throws IOException {
+    Path out = root.resolve("diverged-" + part);
+    List<String> args = new ArrayList<>(List.of("prior", "compare", "--backend", "cpu", "--data", mnist().toString(),
+        "--widths", "784,8,10", "--var-w", "1.0", "--input", "mnist:0", "--networks", "200", "--train-networks", "4",
+        "--train-limit", "200", "--out", out.toString()));
+    args.addAll(List.of(extra));
     for (int attempt = 0; attempt < 2; attempt++) {
-      TrainCommandTest.Result r = TrainCommandTest.run(args);
+      TrainCommandTest.Result r = TrainCommandTest.run(args.toArray(new String[0]));
       assertEquals(2, r.code(), r.err());
       String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
-      assertTrue(last.startsWith("nnstm: error: Langevin diverged: step h = 1.0 is unstable at beta = 100.0"), last);
+      assertTrue(last.startsWith(message), last);
       assertFalse(r.err().contains("\tat "), r.err());
       try (Stream<Path> s = Files.walk(out)) {
         for (Path p : s.filter(Files::isRegularFile).toList()) {
           String rel = out.relativize(p).toString();
           assertTrue(rel.startsWith(".parts/"), "only resumable parts remain: " + rel);
-          assertFalse(rel.contains("langevin"), "no Langevin part kept: " + rel);
+          assertFalse(rel.contains(part), "no " + part + " part kept: " + rel);
         }
       }
     }
