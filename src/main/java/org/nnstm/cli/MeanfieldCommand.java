@@ -18,6 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "meanfield", mixinStandardHelpOptions = true,
     description = {"Mean-field theory of deep random networks (Poole et al. 2016, Schoenholz et al. 2017) "
         + "over a grid of sigma_w^2.",
+        "Domain: 1e-200 <= sigma_w^2 <= 1e15; sigma_b^2 = 0 or 1e-300 <= sigma_b^2 <= 1e15 (accurate to ~1e-12 there;"
+        + " xi is Infinity within 1e-13 of chi = 1).",
         "Example: nnstm meanfield --var-w 1.0:3.0:0.05 --var-b 0.05 --json;  nnstm meanfield critical --var-b 0.05"},
     subcommands = {MeanfieldCommand.Critical.class})
 public final class MeanfieldCommand implements Callable<Integer> {
@@ -42,12 +44,20 @@ public final class MeanfieldCommand implements Callable<Integer> {
     MeanFieldActivation phi = model.phi();
     double varB = model.varB;
     double[] grid = Ranges.doubles("--var-w", varW);
+    // every point first: an error (out of the domain, linear with sigma_w^2 >= 1) leaves stdout empty
+    java.util.List<MeanFieldPoint> points = new java.util.ArrayList<>();
+    for (double vw : grid) {
+      try {
+        points.add(MeanField.of(phi, vw, varB));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--var-w " + vw + " --var-b " + varB + ": " + e.getMessage(), e);
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (!json) {
       out.println("var_w    var_b    q_star        chi_1         c_star        chi_c         xi_c          xi_q          phase");
     }
-    for (double vw : grid) {
-      MeanFieldPoint p = MeanField.of(phi, vw, varB);
+    for (MeanFieldPoint p : points) {
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("var_w", p.varW());
@@ -100,7 +110,12 @@ public final class MeanfieldCommand implements Callable<Integer> {
     public Integer call() {
       MeanFieldActivation phi = model.phi();
       double varB = model.varB;
-      double vw = MeanField.criticalWeightVariance(phi, varB);
+      double vw;
+      try {
+        vw = MeanField.criticalWeightVariance(phi, varB);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--var-b " + varB + ": " + e.getMessage(), e);
+      }
       double q = phi == MeanFieldActivation.LINEAR ? (varB == 0 ? 0 : Double.POSITIVE_INFINITY)
           : MeanField.of(phi, vw, varB).qStar();
       PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,16 +35,24 @@ public final class PlotCommand implements Runnable {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of acc-*.hdf5 files.")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "PNG", description = "Output file (default: DIR/phase-diagram.png).")
+    @Option(names = "--out", paramLabel = "PNG",
+        description = "Output file (default: DIR/phase-diagram.png); an existing directory gets phase-diagram.png.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("--dir " + dir + " is a file, not a directory of acc-*.hdf5 files");
+      }
+      if (!Files.exists(dir)) {
+        throw new IllegalArgumentException("--dir " + dir + ": no such directory");
+      }
       List<GridResults.Cell> cells = GridResults.read(dir);
       if (cells.isEmpty()) {
         throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
       }
-      Path png = out != null ? out : dir.resolve("phase-diagram.png");
+      Path png = out == null ? dir.resolve("phase-diagram.png")
+          : Files.isDirectory(out) ? out.resolve("phase-diagram.png") : out;
       PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
       spec.commandLine().getOut().println(png);
       return 0;

@@ -30,6 +30,8 @@ public final class PriorCommand implements Runnable {
       description = {"Exact prior density of the outputs h_L of a deep linear network with input norm ||x||:",
           "vector: p(h) at ||h|| = r; radial: density of ||h||; marginal: density of one output component at y;",
           "cdf: P(||h|| <= r). Log densities are computed in log space (no overflow or underflow).",
+          "Domain: r from 0 up to where the log density is a finite double: u = kappa r^2 < e^709 for one layer,",
+          "L u^(1/L) < 1e300 for L >= 2 layers (kappa = prod hidden widths / (2^L s2)); beyond, an error names r.",
           "Example: nnstm prior density --widths 3,4,4,2 --var-w 1.0,1.2,0.9 --x-norm 1.7 --at 0.1,0.5,1.0 --json"})
   public static final class Density implements Callable<Integer> {
     @Spec
@@ -66,19 +68,37 @@ public final class PriorCommand implements Runnable {
       if (!k.equals("vector") && !k.equals("radial") && !k.equals("marginal") && !k.equals("cdf")) {
         throw new IllegalArgumentException("--kind must be vector, radial, marginal or cdf, got '" + kind + "'");
       }
-      LinearNetworkPrior prior = new LinearNetworkPrior(w, v, xNorm);
+      if (!(xNorm > 0) || Double.isInfinite(xNorm)) {
+        throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + xNorm);
+      }
+      LinearNetworkPrior prior;
+      try {
+        prior = new LinearNetworkPrior(w, v, xNorm);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--widths " + widths + " --var-w " + varW + ": " + e.getMessage(), e);
+      }
+      // every point first, so that an error leaves no partial table on stdout
+      double[] logs = new double[points.length];
+      for (int i = 0; i < points.length; i++) {
+        double r = points[i];
+        try {
+          switch (k) {
+            case "vector": logs[i] = prior.logDensity(r); break;
+            case "radial": logs[i] = prior.logRadialDensity(r); break;
+            case "marginal": logs[i] = prior.logMarginalDensity(r); break;
+            default: logs[i] = prior.logRadialCdf(r); break;
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--at " + r + " (--x-norm " + xNorm + "): " + e.getMessage(), e);
+        }
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (!json) {
         out.println(k.equals("marginal") ? "y  density  log_density" : "r  " + (k.equals("cdf") ? "cdf  log_cdf" : "density  log_density"));
       }
-      for (double r : points) {
-        double log;
-        switch (k) {
-          case "vector": log = prior.logDensity(r); break;
-          case "radial": log = prior.logRadialDensity(r); break;
-          case "marginal": log = prior.logMarginalDensity(r); break;
-          default: log = prior.logRadialCdf(r); break;
-        }
+      for (int i = 0; i < points.length; i++) {
+        double r = points[i];
+        double log = logs[i];
         double value = Math.exp(log);
         if (json) {
           Map<String, Object> o = new LinkedHashMap<>();

@@ -27,49 +27,67 @@ public final class IdxReader {
 
   public static Images readImages(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
-      int magic = header(in, file, "magic number");
-      if (magic != IMAGE_MAGIC) {
-        throw new IllegalArgumentException(file + ": not an IDX image file (magic 0x"
-            + String.format("%08x", magic) + ", expected 0x00000803)");
-      }
-      int n = header(in, file, "image count");
-      int rows = header(in, file, "row count");
-      int cols = header(in, file, "column count");
-      if (n < 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(file + ": implausible IDX image header (" + n + " images of "
-            + rows + "x" + cols + ")");
-      }
-      byte[] raw = new byte[n * rows * cols];
-      readFully(in, raw, file, n + " images of " + rows + "x" + cols);
-      float[] px = new float[raw.length];
-      for (int i = 0; i < raw.length; i++) {
-        px[i] = (raw[i] & 0xFF) / 255f;
-      }
-      expectEnd(in, file);
-      return new Images(n, rows, cols, px);
+      return readImages(in, file);
+    } catch (java.util.zip.ZipException e) {
+      throw corrupt(file, e);
     }
+  }
+
+  /** A gzip stream that fails its own checks (bad CRC, bad header or trailer): one line naming the file. */
+  private static IllegalArgumentException corrupt(Path file, java.util.zip.ZipException e) {
+    return new IllegalArgumentException(file + ": corrupt gzip data (" + e.getMessage() + "); fetch the file again",
+        e);
+  }
+
+  private static Images readImages(DataInputStream in, Path file) throws IOException {
+    int magic = header(in, file, "magic number");
+    if (magic != IMAGE_MAGIC) {
+      throw new IllegalArgumentException(file + ": not an IDX image file (magic 0x"
+          + String.format("%08x", magic) + ", expected 0x00000803)");
+    }
+    int n = header(in, file, "image count");
+    int rows = header(in, file, "row count");
+    int cols = header(in, file, "column count");
+    if (n < 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(file + ": implausible IDX image header (" + n + " images of "
+          + rows + "x" + cols + ")");
+    }
+    byte[] raw = new byte[n * rows * cols];
+    readFully(in, raw, file, n + " images of " + rows + "x" + cols);
+    float[] px = new float[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      px[i] = (raw[i] & 0xFF) / 255f;
+    }
+    expectEnd(in, file);
+    return new Images(n, rows, cols, px);
   }
 
   public static int[] readLabels(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
-      int magic = header(in, file, "magic number");
-      if (magic != LABEL_MAGIC) {
-        throw new IllegalArgumentException(file + ": not an IDX label file (magic 0x"
-            + String.format("%08x", magic) + ", expected 0x00000801)");
-      }
-      int n = header(in, file, "label count");
-      if (n < 0) {
-        throw new IllegalArgumentException(file + ": negative label count " + n);
-      }
-      byte[] raw = new byte[n];
-      readFully(in, raw, file, n + " labels");
-      int[] labels = new int[n];
-      for (int i = 0; i < n; i++) {
-        labels[i] = raw[i] & 0xFF;
-      }
-      expectEnd(in, file);
-      return labels;
+      return readLabels(in, file);
+    } catch (java.util.zip.ZipException e) {
+      throw corrupt(file, e);
     }
+  }
+
+  private static int[] readLabels(DataInputStream in, Path file) throws IOException {
+    int magic = header(in, file, "magic number");
+    if (magic != LABEL_MAGIC) {
+      throw new IllegalArgumentException(file + ": not an IDX label file (magic 0x"
+          + String.format("%08x", magic) + ", expected 0x00000801)");
+    }
+    int n = header(in, file, "label count");
+    if (n < 0) {
+      throw new IllegalArgumentException(file + ": negative label count " + n);
+    }
+    byte[] raw = new byte[n];
+    readFully(in, raw, file, n + " labels");
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = raw[i] & 0xFF;
+    }
+    expectEnd(in, file);
+    return labels;
   }
 
   private static DataInputStream open(Path file) throws IOException {

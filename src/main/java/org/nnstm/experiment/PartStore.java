@@ -69,6 +69,9 @@ public final class PartStore implements PriorComparison.Store {
       for (float[] row : m) {
         for (int j = 0; j < c; j++) {
           row[j] = in.readFloat();
+          if (!Float.isFinite(row[j])) {
+            return null; // a non-finite part (from a version that kept them): recompute it
+          }
         }
       }
       return m;
@@ -79,6 +82,14 @@ public final class PartStore implements PriorComparison.Store {
 
   @Override
   public void save(String key, float[][] value) {
+    for (int i = 0; i < value.length; i++) {
+      for (int j = 0; j < value[i].length; j++) {
+        if (!Float.isFinite(value[i][j])) {
+          throw new IllegalStateException("part " + key + " not saved in " + dir + ": value [" + i + "][" + j + "] is "
+              + value[i][j]);
+        }
+      }
+    }
     try {
       AtomicFiles.write(file(key), tmp -> {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {

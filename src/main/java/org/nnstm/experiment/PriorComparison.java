@@ -181,6 +181,7 @@ public final class PriorComparison {
           if (trainHere) {
             double[] acc = trainPass(net, plan, train, from, to, listener);
             doneTrained = outputsOf(net, plan.input(), sampleConfig);
+            requireFiniteTraining(doneTrained, from, plan);
             doneAcc = new float[acc.length][];
             for (int k = 0; k < acc.length; k++) {
               doneAcc[k] = new float[] {(float) acc[k]};
@@ -228,6 +229,19 @@ public final class PriorComparison {
         });
       }
       return t.evaluate(train.images(), train.labels(), train.size()).accuracy();
+    }
+  }
+
+  /** Names a diverged training run (non-finite outputs) instead of passing NaN on to the statistics. */
+  private static void requireFiniteTraining(float[][] outputs, int from, Plan plan) {
+    for (int k = 0; k < outputs.length; k++) {
+      for (float v : outputs[k]) {
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException("training diverged: network " + (from + k) + " has non-finite outputs"
+              + " after " + plan.trainEpochs() + " epoch(s) at learning rate " + plan.trainConfig().learningRate()
+              + "; use a smaller learning rate");
+        }
+      }
     }
   }
 

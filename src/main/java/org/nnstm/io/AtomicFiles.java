@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes files so that no half-written file ever carries the final name: the content goes to a
  * temporary file in the same directory, which is then renamed over the target (atomically where the
- * file system allows). A failed write removes the temporary file.
+ * file system allows). A failed write removes the temporary file; a full disk (ENOSPC, EDQUOT) comes back
+ * as an {@link IOException} "no space left on device writing TARGET" (not the temporary name).
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -35,11 +36,27 @@ public final class AtomicFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
       done = true;
+    } catch (IOException | RuntimeException e) {
+      if (noSpace(e)) {
+        throw new IOException("no space left on device writing " + target.toAbsolutePath(), e);
+      }
+      throw e;
     } finally {
       if (!done) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /** Whether e or one of its causes is the operating system's ENOSPC or EDQUOT. */
+  static boolean noSpace(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Writes the content of a file through a stream. */

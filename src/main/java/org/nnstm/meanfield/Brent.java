@@ -8,6 +8,11 @@ final class Brent {
 
   /** A root of f in [a, b], where f(a) and f(b) differ in sign (or one is 0), to relative tolerance rtol. */
   static double root(DoubleUnaryOperator f, double a, double b, double rtol) {
+    return root(f, a, b, rtol, 0);
+  }
+
+  /** As {@link #root(DoubleUnaryOperator, double, double, double)}, stopping also at absolute width atol. */
+  static double root(DoubleUnaryOperator f, double a, double b, double rtol, double atol) {
     double fa = f.applyAsDouble(a);
     double fb = f.applyAsDouble(b);
     if (fa == 0) {
@@ -38,7 +43,7 @@ final class Brent {
         fb = fc;
         fc = fa;
       }
-      double tol = 2 * Math.ulp(b) + 0.5 * rtol * Math.abs(b);
+      double tol = 2 * Math.ulp(b) + 0.5 * (rtol * Math.abs(b) + atol);
       double m = 0.5 * (c - b);
       if (Math.abs(m) <= tol || fb == 0) {
         return b;
@@ -77,6 +82,7 @@ final class Brent {
       b += Math.abs(d) > tol ? d : Math.copySign(tol, m);
       fb = f.applyAsDouble(b);
     }
-    return b;
+    throw new IllegalStateException("root finder: no convergence in 300 steps in [" + a + ", " + c
+        + "] (bracket spans too many orders of magnitude)");
   }
 }

@@ -6,42 +6,95 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * Expectations over standard normals, E_z[f(z)] and E_{z1,z2}[f(z1, z2)] for independent z1, z2 ~ N(0, 1),
  * by composite Gauss-Legendre quadrature on [-Z, Z] (Z = 10: the Gaussian mass beyond is 1.5e-23, below
- * double precision for bounded integrands) with {@code panels} panels of 10 nodes each. For integrands
- * analytic in a strip around the real axis (tanh and its derivatives at scale sqrt(q) up to ~100) the
- * panels of width 0.1 converge to rounding level; {@link MeanField} tests check this by halving the
- * panel width.
+ * double precision for integrands bounded by 1) with 10 nodes per panel.
+ *
+ * <p>Two layouts. {@link #expect(DoubleUnaryOperator)} uses {@code panels} uniform panels of width
+ * h = 2Z / panels: right for integrands analytic in a strip of half-width >~ 3h around the real axis
+ * (tanh(s z) has poles at z = i pi / (2 s), so s h <= 0.5). {@link #expect(DoubleUnaryOperator, double,
+ * double)} is told where the integrand has structure: f varies on the length 1/scale around z = center
+ * (tanh(m + b z): center -m/b, scale b) and on the length >= 1 elsewhere. When scale h <= 0.5 it is the
+ * uniform rule; otherwise panels start at width 0.5/scale at the centre and grow geometrically by 1.5 up
+ * to h, so every panel lies at >= 1.3 of its own half-width from the poles nearest the real axis and each
+ * 10-node panel converges to rounding level (the pole-free Bernstein ellipse has rho >= 9, rho^-20 <
+ * 1e-19). Cost: 2 log_{1.5}(2 scale h) extra panels, 80 at scale = 1e7. Checked against a
+ * double-exponential twin ({@code TanhSinhExpectation} in the tests) and 25-digit mpmath values.
+ *
+ * <p>Domain: scale finite and >= 0, centre finite (clamped to [-Z, Z]); panels are never narrower than
+ * 1e-15 (1 + |centre|), the resolution of z in double precision.
  */
 public final class GaussianExpectation {
-  private static final double HALF_WIDTH = 10.0;
+  /** Half-width Z of the integration range. */
+  static final double HALF_WIDTH = 10.0;
   private static final int ORDER = 10;
+  private static final double FIRST_PANEL = 0.5;
+  private static final double GROWTH = 1.5;
+  private static final double[][] GL = gaussLegendre(ORDER);
+  private static final double NORM = 1 / Math.sqrt(2 * Math.PI);
+  private final double panelWidth;
   private final double[] nodes;
   private final double[] weights;
 
-  /** A rule with {@code panels} panels of 10-point Gauss-Legendre (200 is the default). */
+  /** A rule with {@code panels} uniform panels of 10-point Gauss-Legendre (200 is the default). */
   public GaussianExpectation(int panels) {
     if (panels < 1) {
       throw new IllegalArgumentException("panels must be >= 1, got " + panels);
     }
-    double[][] gl = gaussLegendre(ORDER);
     nodes = new double[panels * ORDER];
     weights = new double[panels * ORDER];
-    double h = 2 * HALF_WIDTH / panels;
-    double norm = 1 / Math.sqrt(2 * Math.PI);
+    panelWidth = 2 * HALF_WIDTH / panels;
+    double h = panelWidth;
     for (int p = 0; p < panels; p++) {
       double a = -HALF_WIDTH + p * h;
       for (int i = 0; i < ORDER; i++) {
-        double z = a + 0.5 * h * (gl[0][i] + 1);
+        double z = a + 0.5 * h * (GL[0][i] + 1);
         nodes[p * ORDER + i] = z;
-        weights[p * ORDER + i] = 0.5 * h * gl[1][i] * norm * Math.exp(-0.5 * z * z);
+        weights[p * ORDER + i] = 0.5 * h * GL[1][i] * NORM * Math.exp(-0.5 * z * z);
       }
     }
   }
 
-  /** E_z[f(z)], z ~ N(0, 1). */
+  /** E_z[f(z)], z ~ N(0, 1), on the uniform panels (f smooth on the panel width, see the class doc). */
   public double expect(DoubleUnaryOperator f) {
     double s = 0;
     for (int i = 0; i < nodes.length; i++) {
       s += weights[i] * f.applyAsDouble(nodes[i]);
+    }
+    return s;
+  }
+
+  /**
+   * E_z[f(z)], z ~ N(0, 1), for f with structure of length 1/scale around z = center (panels graded
+   * there, see the class doc). {@code scale} finite and >= 0, {@code center} finite.
+   */
+  public double expect(DoubleUnaryOperator f, double center, double scale) {
+    if (!(scale >= 0) || Double.isInfinite(scale) || !Double.isFinite(center)) {
+      throw new IllegalArgumentException("expectation: scale must be finite and >= 0 and centre finite, got scale "
+          + scale + ", centre " + center);
+    }
+    double first = FIRST_PANEL / scale;
+    if (first >= panelWidth) {
+      return expect(f);
+    }
+    double c = Math.max(-HALF_WIDTH, Math.min(HALF_WIDTH, center));
+    first = Math.max(first, 1e-15 * (1 + Math.abs(c)));
+    return side(f, c, HALF_WIDTH, first) + side(f, c, -HALF_WIDTH, first);
+  }
+
+  /** Sum over graded panels from c to end (either direction), widths first * 1.5^k capped at the panel width. */
+  private double side(DoubleUnaryOperator f, double c, double end, double first) {
+    double dir = Math.signum(end - c);
+    double x = c;
+    double h = first;
+    double s = 0;
+    while (dir * (end - x) > 0) {
+      double w = Math.min(h, dir * (end - x));
+      double a = dir > 0 ? x : x - w;
+      for (int i = 0; i < ORDER; i++) {
+        double z = a + 0.5 * w * (GL[0][i] + 1);
+        s += 0.5 * w * GL[1][i] * NORM * Math.exp(-0.5 * z * z) * f.applyAsDouble(z);
+      }
+      x += dir * w;
+      h = Math.min(panelWidth, h * GROWTH);
     }
     return s;
   }

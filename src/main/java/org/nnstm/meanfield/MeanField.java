@@ -14,12 +14,33 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>xi_q = -1/ln F'(q*), F'(q*) = chi_1 + sigma_w^2 E_z[phi''(sqrt(q*) z) phi(sqrt(q*) z)];</li>
  *   <li>the critical sigma_w^2(sigma_b^2) where chi_1 = 1.</li>
  * </ul>
- * Expectations by {@link GaussianExpectation}; fixed points and the critical line by Brent's method to
- * 1e-15 relative. Checked against 20-digit mpmath values (shared/refs/partC_*.csv) to 1e-9 relative.
+ * Expectations by {@link GaussianExpectation}, with the panels graded where phi(sqrt(q) z) has its
+ * structure (width 1/sqrt(q) around z = 0; for the second variable of the correlation map, around
+ * z2 = -c z1 / sqrt(1 - c^2)), so large q stays accurate; fixed points and the critical line by Brent's
+ * method to 1e-15 relative. F'(q*) is computed as sigma_w^2 E[z phi(s z) phi'(s z)] / s (s = sqrt(q*),
+ * the q-derivative of the length map), which has no cancellation; chi_1 + sigma_w^2 E[phi'' phi] is the
+ * same quantity by parts but loses log10(sigma_w^2) digits for tanh at large sigma_w^2.
+ *
+ * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} <= sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
+ * #MIN_POSITIVE_BIAS_VARIANCE} <= sigma_b^2 <= {@value #MAX_VARIANCE}; other values (NaN, infinities
+ * included) are refused with an {@link IllegalArgumentException}. Accuracy: q*, chi_1, chi_c, F'(q*) to
+ * ~1e-12 relative or 1e-14 absolute, c* to 1e-14 absolute; xi_c and xi_q see {@link #depthScale}.
+ * Checked against 20-digit
+ * mpmath values (shared/refs/partC_*.csv) to 1e-9 relative and against 25-digit mpmath values at
+ * sigma_w^2 up to 1e12 and sigma_b^2 up to 1e12 (meanfield_extreme.csv).
  */
 public final class MeanField {
   private static final GaussianExpectation DEFAULT_RULE = new GaussianExpectation(200);
   private static final GaussianExpectation RULE_2D = new GaussianExpectation(100);
+
+  /** The largest sigma_w^2 and sigma_b^2 accepted (q* <= 2e15: sqrt(q*) z resolved to 1e-15 relative). */
+  public static final double MAX_VARIANCE = 1e15;
+  /** The smallest sigma_w^2 accepted: chi_1 >= 1e-8 sigma_w^2 stays a normal double (xi needs ln chi_1). */
+  public static final double MIN_WEIGHT_VARIANCE = 1e-200;
+  /** The smallest positive sigma_b^2 accepted: below, sigma_b^2 q-terms fall into subnormal numbers. */
+  public static final double MIN_POSITIVE_BIAS_VARIANCE = 1e-300;
+  /** |chi - 1| at or below which a depth scale is reported as +Infinity (see {@link #depthScale}). */
+  static final double CHI_RESOLUTION = 1e-13;
 
   private MeanField() {}
 
@@ -31,24 +52,38 @@ public final class MeanField {
   /** As {@link #of(MeanFieldActivation, double, double)} with explicit quadrature rules (1-D, 2-D). */
   public static MeanFieldPoint of(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule,
                                   GaussianExpectation rule2) {
-    check(varW, varB);
-    double q = fixedPointQ(phi, varW, varB, rule);
-    double s = Math.sqrt(q);
-    double chi1 = varW * rule.expect(z -> sq(phi.first(s * z)));
-    double dFdq = chi1 + varW * rule.expect(z -> phi.second(s * z) * phi.value(s * z));
-    double xiQ = -1 / Math.log(dFdq);
+    double[] length = lengthMap(phi, varW, varB, rule);
+    double q = length[0];
+    double chi1 = length[1];
+    double dFdq = length[2];
+    double xiQ = depthScale(dFdq);
     boolean ordered = chi1 <= 1;
     double c = ordered ? 1 : fixedPointC(phi, varW, varB, q, rule2);
     double chiC = ordered ? chi1 : varW * correlation(phi, q, c, rule2, true);
-    double xiC = -1 / Math.log(chiC);
+    double xiC = depthScale(chiC);
     return new MeanFieldPoint(varW, varB, q, chi1, c, chiC, xiC, xiQ, ordered ? "ordered" : "chaotic");
+  }
+
+  /** {q*, chi_1, F'(q*)}: the quantities of the length map alone (no 2-D expectations). */
+  static double[] lengthMap(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule) {
+    check(varW, varB);
+    double q = fixedPointQ(phi, varW, varB, rule);
+    double s = Math.sqrt(q);
+    double chi1 = varW * rule.expect(z -> sq(phi.first(s * z)), 0, s);
+    double dFdq = s == 0 ? chi1 : varW * rule.expect(z -> z * phi.value(s * z) * phi.first(s * z), 0, s) / s;
+    return new double[] {q, chi1, dFdq};
   }
 
   /**
    * The fixed point q* of the length map. Linear phi: q* = sigma_b^2 / (1 - sigma_w^2), defined for
    * sigma_w^2 < 1 only (an error otherwise: the length map grows without bound). Bounded phi (tanh): the
    * unique positive root, bracketed in [sigma_b^2, sigma_w^2 + sigma_b^2]; with sigma_b^2 = 0, q* = 0
-   * when sigma_w^2 <= 1.
+   * when sigma_w^2 <= 1, else the root in [(sigma_w^2 - 1) / (4 sigma_w^2), sigma_w^2] (near sigma_w^2 = 1,
+   * q* ~ (sigma_w^2 - 1) / 2 from tanh^2 x = x^2 - 2 x^4 / 3 + ...; below 1 - 1/sigma_w^2 = 1e-4 a
+   * series in q gives q*, since the quadrature's rounding would decide the sign of F(q) - q). For tanh
+   * below q = 0.25, F(q) - q is evaluated as (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x],
+   * when |sigma_w^2 - 1| < 0.5, so that near sigma_w^2 = 1 q* does not lose the digits of the difference
+   * of two O(q) numbers.
    */
   public static double fixedPointQ(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
@@ -59,16 +94,70 @@ public final class MeanField {
       }
       return varB / (1 - varW);
     }
-    DoubleUnaryOperator g = q -> varW * rule.expect(z -> sq(phi.value(Math.sqrt(q) * z))) + varB - q;
+    DoubleUnaryOperator g = q -> {
+      double s = Math.sqrt(q);
+      if (phi == MeanFieldActivation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
+        // F(q) - q = (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x] (x = s z, E x^2 = q exactly):
+        // the O(q^2) deficit is computed to ~1e-14 relative instead of as a difference of two O(q) numbers
+        return (varW - 1) * q + varB - varW * rule.expect(z -> tanhSquareDeficit(s * z), 0, s);
+      }
+      return varW * rule.expect(z -> sq(phi.value(s * z)), 0, s) + varB - q;
+    };
     if (varB == 0) {
       if (varW <= 1) {
         return 0;
       }
-      return Brent.root(g, 1e-12 * varW, varW, 1e-16);
+      double delta = (varW - 1) / varW; // varW - 1 exact (Sterbenz): delta to 1 ulp
+      if (delta < 1e-4) {
+        // E[tanh^2(sqrt(q) z)] = q - 2 q^2 + (17/3) q^3 - (62/3) q^4 + (1382/15) q^5 - (21844/45) q^6 + ...
+        // (tanh^2 series times E z^2k = (2k-1)!!), so sigma_w^2 E / q = 1 reads
+        // 2 q - (17/3) q^2 + (62/3) q^3 - (1382/15) q^4 + (21844/45) q^5 = delta; the next term is below
+        // 2e-14 relative at q < 5e-5. By Newton from delta / 2. The quadrature route would lose
+        // log10(1/delta) digits here (F(q) - q is a difference of nearly equal numbers).
+        double q = delta / 2;
+        for (int i = 0; i < 8; i++) {
+          double f = q * (2 + q * (-17.0 / 3 + q * (62.0 / 3 + q * (-1382.0 / 15 + q * 21844.0 / 45)))) - delta;
+          double df = 2 + q * (-34.0 / 3 + q * (62.0 + q * (-4 * 1382.0 / 15 + q * 5 * 21844.0 / 45)));
+          q -= f / df;
+        }
+        return q;
+      }
+      double lo = (varW - 1) / (4 * varW);
+      for (int i = 0; i < 60 && g.applyAsDouble(lo) <= 0; i++) {
+        lo /= 4;
+      }
+      return Brent.root(g, lo, varW, 1e-16);
     }
     double lo = varB;
-    double hi = varW + varB;
+    double hi = Math.nextUp(varW + varB); // q* <= sigma_w^2 + sigma_b^2; nextUp keeps the bracket open
+    // narrow the bracket to a factor of 4 (Brent's bisection is linear; q* can be 1e-150 in [1e-300, 1])
+    while (hi / 4 > lo && g.applyAsDouble(hi / 4) < 0) {
+      hi /= 4;
+    }
+    lo = Math.max(lo, hi / 4);
     return Brent.root(g, lo, hi, 1e-16);
+  }
+
+  /** Below this q the tanh length map is evaluated through {@link #tanhSquareDeficit}. */
+  private static final double SMALL_Q = 0.25;
+
+  /**
+   * x^2 - tanh^2 x >= 0 to ~1e-14 relative: (x - tanh x)(x + tanh x), with x - tanh x from its series
+   * x^3/3 - 2x^5/15 + 17x^7/315 - 62x^9/2835 + 1382x^11/155925 - 21844x^13/6081075 + 929569x^15/638512875
+   * for |x| < 0.2 (next term below 1e-16 relative) and directly beyond (error 3 eps / x^2 <= 1e-14).
+   */
+  static double tanhSquareDeficit(double x) {
+    double t = Math.tanh(x);
+    double ax = Math.abs(x);
+    double diff;
+    if (ax < 0.2) {
+      double x2 = x * x;
+      diff = ax * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925
+          + x2 * (-21844.0 / 6081075 + x2 * 929569.0 / 638512875))))));
+    } else {
+      diff = ax - Math.abs(t);
+    }
+    return diff * (ax + Math.abs(t));
   }
 
   /** sigma_w^2 E[phi(u1) phi(u2)] / sigma_w^2 (with derivative=false) or E[phi'(u1) phi'(u2)] (true). */
@@ -77,10 +166,16 @@ public final class MeanField {
     double s = Math.sqrt(q);
     double a = s * c;
     double b = s * Math.sqrt(Math.max(0, 1 - c * c));
-    if (derivative) {
-      return rule2.expect2((z1, z2) -> phi.first(s * z1) * phi.first(a * z1 + b * z2));
-    }
-    return rule2.expect2((z1, z2) -> phi.value(s * z1) * phi.value(a * z1 + b * z2));
+    DoubleUnaryOperator f = derivative ? phi::first : phi::value;
+    // the inner integrand f(a z1 + b z2) has its structure at z2 = -a z1 / b on the length 1/b
+    return rule2.expect(z1 -> {
+      double outer = f.applyAsDouble(s * z1);
+      if (outer == 0) {
+        return 0;
+      }
+      double center = b == 0 ? 0 : -a * z1 / b;
+      return outer * rule2.expect(z2 -> f.applyAsDouble(a * z1 + b * z2), center, b);
+    }, 0, s);
   }
 
   /** The stable fixed point c* < 1 of the correlation map in the chaotic phase (chi_1 > 1). */
@@ -101,41 +196,59 @@ public final class MeanField {
     if (g.applyAsDouble(lo) < 0) {
       lo = -1 + 1e-12;
     }
-    return Brent.root(g, lo, hi, 1e-16);
+    return Brent.root(g, lo, hi, 1e-16, 1e-17);
   }
 
   /**
    * The critical sigma_w^2 where chi_1 = 1 at this sigma_b^2 (the order-to-chaos transition). Linear phi:
-   * 1 for every sigma_b^2 (chi_1 = sigma_w^2). Tanh with sigma_b^2 = 0: 1.
+   * 1 for every sigma_b^2 (chi_1 = sigma_w^2). Tanh with sigma_b^2 = 0: 1. Tanh at large sigma_b^2:
+   * about 1.88 sqrt(sigma_b^2) (chi_1 ~ sigma_w^2 (4/3) / sqrt(2 pi q*)); refused when above
+   * {@value #MAX_VARIANCE}.
    */
   public static double criticalWeightVariance(MeanFieldActivation phi, double varB) {
     check(1, varB);
     if (phi == MeanFieldActivation.LINEAR || varB == 0) {
       return 1;
     }
-    DoubleUnaryOperator g = vw -> {
-      double q = fixedPointQ(phi, vw, varB, DEFAULT_RULE);
-      double s = Math.sqrt(q);
-      return vw * DEFAULT_RULE.expect(z -> sq(phi.first(s * z))) - 1;
-    };
+    DoubleUnaryOperator g = vw -> lengthMap(phi, vw, varB, DEFAULT_RULE)[1] - 1;
     double lo = 1;
     double hi = 2;
     while (g.applyAsDouble(hi) < 0) {
       lo = hi;
       hi *= 2;
-      if (hi > 1e6) {
-        throw new IllegalStateException("no critical point below sigma_w^2 = 1e6 for sigma_b^2 = " + varB);
+      if (hi > MAX_VARIANCE) {
+        throw new IllegalArgumentException("the critical sigma_w^2 at sigma_b^2 = " + varB + " is above "
+            + MAX_VARIANCE + ", the largest sigma_w^2 mean field accepts");
       }
     }
     return Brent.root(g, lo, hi, 1e-16);
   }
 
-  private static void check(double varW, double varB) {
-    if (!(varW > 0) || Double.isInfinite(varW)) {
-      throw new IllegalArgumentException("sigma_w^2 must be finite and > 0, got " + varW);
+  /**
+   * xi = -1 / ln chi (layers). chi carries an absolute error of up to ~1e-14 from the quadrature, so
+   * xi's relative error is up to ~1e-14 / |ln chi|; within {@value #CHI_RESOLUTION} of 1 the sign of ln chi is
+   * not resolved and xi is +Infinity (critical to the accuracy of the quadrature).
+   */
+  static double depthScale(double chi) {
+    if (Math.abs(chi - 1) <= CHI_RESOLUTION) {
+      return Double.POSITIVE_INFINITY;
     }
-    if (!(varB >= 0) || Double.isInfinite(varB)) {
-      throw new IllegalArgumentException("sigma_b^2 must be finite and >= 0, got " + varB);
+    return -1 / Math.log(chi);
+  }
+
+  /** Throws {@link IllegalArgumentException} naming the value when (varW, varB) is outside the domain. */
+  public static void checkDomain(double varW, double varB) {
+    check(varW, varB);
+  }
+
+  private static void check(double varW, double varB) {
+    if (!(varW >= MIN_WEIGHT_VARIANCE && varW <= MAX_VARIANCE)) {
+      throw new IllegalArgumentException("sigma_w^2 must be in [" + MIN_WEIGHT_VARIANCE + ", " + MAX_VARIANCE
+          + "], got " + varW);
+    }
+    if (!(varB == 0 || varB >= MIN_POSITIVE_BIAS_VARIANCE && varB <= MAX_VARIANCE)) {
+      throw new IllegalArgumentException("sigma_b^2 must be 0 or in [" + MIN_POSITIVE_BIAS_VARIANCE + ", "
+          + MAX_VARIANCE + "], got " + varB);
     }
   }
 

@@ -29,6 +29,8 @@ import org.nnstm.tensor.Tensor;
 public final class Langevin implements AutoCloseable {
   /** First Philox stream of the noise (initial weights use streams 0 .. 2L - 1). */
   public static final long NOISE_STREAM = 1L << 40;
+  /** Steps between two checks that the weights are still finite (and after the last step). */
+  public static final int FINITE_CHECK_EVERY = 16;
 
   /** Inverse temperature beta >= 0, step h > 0, mini-batch size, and the seed of the mini-batch order. */
   public record Config(double beta, double step, int batchSize, long orderSeed) {
@@ -92,7 +94,10 @@ public final class Langevin implements AutoCloseable {
 
   /**
    * Takes {@code steps} steps on the training set (images n x n_0, labels); mini-batches follow
-   * {@link TrainingRun#order} shuffles, epoch after epoch. Modifies the ensemble's weights.
+   * {@link TrainingRun#order} shuffles, epoch after epoch. Modifies the ensemble's weights. Every
+   * {@value #FINITE_CHECK_EVERY} steps and after the last, the weights are checked to be finite: a step h
+   * too large for beta (the drift (1 - a) s^2 beta N g overshoots) makes them grow without bound, and
+   * that ends the run with an {@link IllegalArgumentException} naming beta, h and the step.
    *
    * @param afterStep called with the number of steps done in this call (may be null)
    */
@@ -120,8 +125,25 @@ public final class Langevin implements AutoCloseable {
       }
       update(t, n);
       stepsDone++;
+      if ((s + 1) % FINITE_CHECK_EVERY == 0 || s + 1 == steps) {
+        checkFinite(s + 1, steps);
+      }
       if (afterStep != null) {
         afterStep.accept(s + 1);
+      }
+    }
+  }
+
+  /** Throws when a weight of any model is NaN or infinite (divergence of the dynamics). */
+  private void checkFinite(int step, int steps) {
+    for (int l = 0; l < net.spec().depth(); l++) {
+      float[] w = backend.download(net.layer(l).weight);
+      for (float v : w) {
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException("Langevin diverged: step h = " + config.step() + " is unstable at beta = "
+              + config.beta() + " (weights of layer " + (l + 1) + " non-finite by step " + step + " of " + steps
+              + "); use a smaller step or beta");
+        }
       }
     }
   }

@@ -10,7 +10,9 @@ package org.nnstm.prior;
  * the large-x asymptotic regime where K underflows (x up to 1e7 and beyond). Then the forward recurrence
  * K_{m+1} = K_{m-1} + (2m/x) K_m, which is stable for K (the dominant solution), carried with an explicit
  * power-of-two scale so that ln K_nu is finite for orders in the thousands at x = 1e-8 (K ~ 10^(10^4)).
- * Cost is O(n) for order n; accuracy measured against mpmath: see BesselKTest.
+ * Below x = 1e-20 the leading small-x terms, above 1e8 the Hankel expansion (both exact there to double
+ * precision). Cost is O(n) for order n;
+ * accuracy measured against mpmath: see BesselKTest.
  */
 public final class BesselK {
   private BesselK() {}
@@ -32,6 +34,17 @@ public final class BesselK {
   private static final double RESCALE_LOG = -600 * Math.log(2.0);
   private static final double RESCALE_THRESHOLD = 0x1p600;
 
+  /** ln K_nu(e^{logX}) for arguments below the double range too (ln x finite, any real nu). */
+  public static double logAtLogArgument(double nu, double logX) {
+    if (Double.isNaN(logX) || Double.isInfinite(logX) || Double.isNaN(nu) || Double.isInfinite(nu)) {
+      throw new IllegalArgumentException("BesselK needs finite nu and ln x, got nu=" + nu + ", ln x=" + logX);
+    }
+    if (logX < Math.log(SMALL_X)) {
+      return logSmallX(Math.abs(nu), logX);
+    }
+    return log(nu, Math.exp(logX));
+  }
+
   /** K_nu(x) for x > 0 and any real nu; returns 0 on underflow and +Infinity on overflow. */
   public static double value(double nu, double x) {
     return Math.exp(log(nu, x));
@@ -47,6 +60,12 @@ public final class BesselK {
       throw new IllegalArgumentException("BesselK needs finite nu and 0 < x < inf, got nu=" + nu + ", x=" + x);
     }
     nu = Math.abs(nu);
+    if (x < SMALL_X) {
+      return logSmallX(nu, Math.log(x));
+    }
+    if (x > LARGE_X && nu * nu < 1e-2 * x) {
+      return logLargeX(nu, x);
+    }
     long n = (long) Math.floor(nu + 0.5);
     double mu = nu - n;
     double[] pair = new double[3];
@@ -71,6 +90,47 @@ public final class BesselK {
       }
     }
     return Math.log(kmu) + logScale;
+  }
+
+  /** Above this x (with nu^2 < x / 100) the Hankel expansion; Steed's CF2 needs O(x) terms out there. */
+  static final double LARGE_X = 1e8;
+
+  /**
+   * ln K_nu(x) = ln sqrt(pi / (2x)) - x + ln sum_k a_k(nu) / x^k, a_k = prod_{j<=k} (4 nu^2 - (2j-1)^2) /
+   * (k! 8^k) (A&S 9.7.2), summed until a term is below 1e-18 (ratio <= nu^2 / (2x) <= 1/200 per term).
+   */
+  private static double logLargeX(double nu, double x) {
+    double mu4 = 4 * nu * nu;
+    double term = 1;
+    double sum = 1;
+    for (int k = 1; k < 40 && Math.abs(term) > 1e-18; k++) {
+      term *= (mu4 - (2 * k - 1) * (2.0 * k - 1)) / (k * 8 * x);
+      sum += term;
+    }
+    return 0.5 * Math.log(Math.PI / (2 * x)) - x + Math.log(sum);
+  }
+
+  /** Below this x the leading small-x terms are exact to double precision (and Temme's K_{mu+1} would overflow). */
+  static final double SMALL_X = 1e-20;
+
+  /**
+   * ln K_nu(x) for x < 1e-20: K_0 = -ln(x/2) - gamma; K_nu = (Gamma(nu)/2) (2/x)^nu (1 + (Gamma(-nu)/Gamma(nu))
+   * (x/2)^{2 nu}) for 0 < nu < 1 (the two leading terms of (pi/2)(I_{-nu} - I_nu)/sin(nu pi)); for nu >= 1 the
+   * dropped terms are O(x^2 ln x) relative (A&S 9.6.9, 9.6.11), below 1e-38.
+   */
+  private static double logSmallX(double nu, double logX) {
+    double logHalfX = logX - Math.log(2.0);
+    if (nu == 0) {
+      return Math.log(-logHalfX - 0.57721566490153286061);
+    }
+    double lead = GammaFunctions.logGamma(nu) - Math.log(2.0) - nu * logHalfX;
+    if (nu < 1) {
+      // Gamma(-nu) / Gamma(nu) = -pi / (nu sin(pi nu) Gamma(nu)^2)
+      double ratio = -Math.PI / (nu * Math.sin(Math.PI * nu)) * Math.exp(2 * nu * logHalfX
+          - 2 * GammaFunctions.logGamma(nu));
+      lead += Math.log1p(ratio);
+    }
+    return lead;
   }
 
   /** Temme's series for x <= 2, |mu| <= 1/2: out = {K_mu, K_{mu+1}, 0}. */

@@ -18,6 +18,11 @@ import java.util.Arrays;
  * ({@link BesselK}); L >= 3 uses the contour integral in {@link MeijerG}. The marginal density of one output
  * component is the same mixture in one dimension: the vector density with n_L replaced by 1, at r = |y|.
  *
+ * <p>Domain: r (or |y|) from 0 to where the log density stops being a finite double: u = kappa r^2 below
+ * e^709 for L = 1 (ln p ~ -u), L u^{1/L} below 1e300 for L >= 2 (ln p ~ -L u^{1/L}; r = 1e308 with
+ * ||x|| = 1 is inside for L >= 3); beyond, an {@link IllegalArgumentException} names u. Large u (saddle
+ * beyond 1e4, see {@link MeijerG}) is computed by Laplace's method, small u by the contour.
+ *
  * <p>All densities are natural logs, computed in log space (widths in the thousands, depth 100). At r = 0:
  * the vector density is finite, prod_{l<L} Gamma(a_l - a_L) (kappa/pi)^{n_L/2} / prod_{l<L} Gamma(a_l), when
  * every hidden width exceeds n_L, and +infinity otherwise (n_l < n_L: power divergence; n_l = n_L: logarithmic);
@@ -26,6 +31,9 @@ import java.util.Arrays;
  */
 public final class LinearNetworkPrior {
   private static final double LOG_PI = Math.log(Math.PI);
+  private static final double LOG_MAX_DOUBLE = Math.log(Double.MAX_VALUE);
+  /** L = 2 uses K_b(2 sqrt u) up to ln u = 1000 (argument e^500); beyond, the Laplace form of {@link MeijerG}. */
+  private static final double BESSEL_MAX_LOG_U = 1000;
 
   private final int[] widths;
   private final double[] variances;
@@ -232,11 +240,16 @@ public final class LinearNetworkPrior {
   /** ln G^{L,0}_{0,L}(u | a_1..a_L), u = e^{logU}. */
   static double logMeijer(double logU, double[] a) {
     if (a.length == 1) {
+      if (logU > LOG_MAX_DOUBLE) {
+        throw new IllegalArgumentException("u = kappa r^2 = e^" + logU + " is beyond the range where the log"
+            + " density (about -u) is a finite double: ln u must be below " + LOG_MAX_DOUBLE);
+      }
       return a[0] * logU - Math.exp(logU);
     }
-    if (a.length == 2) {
+    if (a.length == 2 && logU <= BESSEL_MAX_LOG_U) {
       // G(u | a1, a2) = 2 u^{(a1+a2)/2} K_{a1-a2}(2 sqrt u)
-      return Math.log(2.0) + 0.5 * (a[0] + a[1]) * logU + BesselK.log(a[0] - a[1], 2 * Math.exp(0.5 * logU));
+      return Math.log(2.0) + 0.5 * (a[0] + a[1]) * logU
+          + BesselK.logAtLogArgument(a[0] - a[1], Math.log(2.0) + 0.5 * logU);
     }
     return MeijerG.logG(logU, a);
   }

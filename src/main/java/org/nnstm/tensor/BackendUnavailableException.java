@@ -4,7 +4,8 @@ package org.nnstm.tensor;
 public class BackendUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The message is cut to its first line (the {@code auto} notice and the error are one line each). */
   public BackendUnavailableException(String message, Throwable cause) {
-    super(message, cause);
+    super(message == null ? null : message.split("\n", 2)[0], cause);
   }
 }

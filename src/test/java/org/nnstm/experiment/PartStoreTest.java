@@ -28,7 +28,7 @@ class PartStoreTest {
   @Test
   void roundTripShapeCheckAndSettingsGuard() throws IOException {
     PartStore s = PartStore.open(dir.resolve("p"), "a=1\n");
-    float[][] m = {{1f, 2f, 3f}, {4f, 5f, Float.NaN}};
+    float[][] m = {{1f, 2f, 3f}, {4f, 5f, -0f}};
     s.save("prior-0-2", m);
     assertArrayEquals(m, s.load("prior-0-2", 2, 3));
     assertNull(s.load("prior-0-2", 3, 2), "another shape is not this part");
@@ -105,5 +105,23 @@ class PartStoreTest {
       assertArrayEquals(whole.trainAccuracy(), resumed.trainAccuracy(), 1e-7);
       assertEquals(whole.radial().curves().get(2).jsDistance(), resumed.radial().curves().get(2).jsDistance());
     }
+  }
+
+  /** A non-finite pass is never stored, and one stored by an older version is recomputed, not used. */
+  @Test
+  void nonFinitePartsNeitherSavedNorLoaded() throws IOException {
+    Path d = dir.resolve("nf");
+    PartStore s = PartStore.open(d, "a=1\n");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> s.save("langevin-0-2", new float[][] {{1f, Float.NaN}, {0f, 2f}}));
+    assertTrue(e.getMessage().contains("[0][1] is NaN"), e.getMessage());
+    assertFalse(Files.exists(d.resolve("langevin-0-2.f32")));
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(d.resolve("old-0-1.f32")))) {
+      out.writeInt(1);
+      out.writeInt(2);
+      out.writeFloat(1f);
+      out.writeFloat(Float.POSITIVE_INFINITY);
+    }
+    assertNull(s.load("old-0-1", 1, 2));
   }
 }

@@ -105,6 +105,20 @@ class LangevinTest {
     }
   }
 
+  /** An unstable step (beta N h far beyond the curvature) is named, with the step where it was seen. */
+  @Test
+  void divergenceIsNamedNotPassedOn() {
+    Data d = data(12, 9);
+    try (Backend backend = Backends.cpu(1);
+         Ensemble net = new Ensemble(backend, NetworkSpec.linear(WIDTHS), models(2, 10));
+         Langevin lv = new Langevin(net, new Langevin.Config(1e6, 1.0, 4, 5))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> lv.run(d.images, d.labels, 400, null));
+      assertTrue(e.getMessage().startsWith("Langevin diverged: step h = 1.0 is unstable at beta = 1000000.0")
+          && e.getMessage().contains("non-finite by step "), e.getMessage());
+    }
+  }
+
   private record Data(float[] images, int[] labels) {}
 
   private static Data data(int n, long seed) {

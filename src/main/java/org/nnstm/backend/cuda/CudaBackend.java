@@ -95,6 +95,9 @@ public final class CudaBackend implements Backend {
    * @throws BackendUnavailableException with the reason when the JCuda natives, the driver or the
    *     device are missing or fail to initialise
    */
+  /** Why JCuda's natives first failed to load in this process (a second try only sees NoClassDefFoundError). */
+  private static volatile String firstFailure;
+
   public static CudaBackend open(int device) {
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0, got " + device);
@@ -133,20 +136,34 @@ public final class CudaBackend implements Backend {
           // the context is unusable anyway; the cause below says why
         }
       }
-      throw new BackendUnavailableException("no CUDA device: " + shortReason(e), e);
+      String reason = shortReason(e);
+      if (e instanceof NoClassDefFoundError && firstFailure != null) {
+        reason = firstFailure; // JCuda's classes failed to initialise earlier in this process: that cause
+      } else if (e instanceof LinkageError) {
+        firstFailure = reason;
+      }
+      throw new BackendUnavailableException(reason, e);
     }
   }
 
-  /** One line out of JCuda's multi-line loader messages: the missing library if that is the cause. */
-  private static String shortReason(Throwable e) {
+  /**
+   * One short line out of JCuda's multi-line loader messages: "no NVIDIA driver (libcuda.so.1 not found)"
+   * when the driver library is missing, "CUDA library X not found" for another missing library, else
+   * "no CUDA device: " and the first line of the cause.
+   */
+  static String shortReason(Throwable e) {
     String message = String.valueOf(e.getMessage());
+    String marker = ": cannot open shared object file";
     for (String line : message.split("\n")) {
-      if (line.contains("cannot open shared object file")) {
-        return e.getClass().getSimpleName() + ": " + line.substring(line.lastIndexOf('/') + 1).trim()
-            + " (JCuda natives load, but the NVIDIA driver library is missing)";
+      int at = line.indexOf(marker);
+      if (at >= 0) {
+        String before = line.substring(0, at);
+        String lib = before.substring(Math.max(before.lastIndexOf(": ") + 2, before.lastIndexOf('/') + 1)).trim();
+        return lib.startsWith("libcuda.so") ? "no NVIDIA driver (" + lib + " not found)"
+            : "CUDA library " + lib + " not found";
       }
     }
-    return e.getClass().getSimpleName() + ": " + message.split("\n", 2)[0];
+    return "no CUDA device: " + e.getClass().getSimpleName() + ": " + message.split("\n", 2)[0];
   }
 
   @Override
