@@ -39,6 +39,10 @@ public final class SgemmPeak {
     if (threads < 1 || rounds < 1 || !(secondsPerRound > 0)) {
       throw new IllegalArgumentException("threads and rounds must be >= 1 and seconds > 0");
     }
+    return gflops(s, threads, rounds, secondsPerRound, true);
+  }
+
+  private static double gflops(Shape s, int threads, int rounds, double secondsPerRound, boolean setThreads) {
     long sizeA = (long) s.m() * s.k() * s.batch();
     long sizeB = (long) s.k() * s.n() * s.batch();
     long sizeC = (long) s.m() * s.n() * s.batch();
@@ -53,7 +57,9 @@ public final class SgemmPeak {
       for (long i = 0; i < sizeB; i++) {
         b.buffer.putFloat((int) (4 * i), (float) rng.nextGaussian());
       }
-      OpenBlas.setThreads(threads);
+      if (setThreads) {
+        OpenBlas.setThreads(threads);
+      }
       int lda = s.transA() ? s.m() : s.k();
       int ldb = s.transB() ? s.k() : s.n();
       long strideA = 4L * s.m() * s.k();
@@ -66,7 +72,7 @@ public final class SgemmPeak {
         }
       };
       double best = 0;
-      for (int r = -1; r < rounds; r++) {
+      for (int r = setThreads ? -1 : 0; r < rounds; r++) {
         long t0 = System.nanoTime();
         long calls = 0;
         long elapsed;
@@ -81,11 +87,56 @@ public final class SgemmPeak {
       }
       return best;
     } finally {
-      OpenBlas.setThreads(1);
+      if (setThreads) {
+        OpenBlas.setThreads(1);
+      }
       a.free();
       b.free();
       c.free();
     }
+  }
+
+  /**
+   * The machine's rate with {@code threads} independent single-threaded OpenBLAS calls at once (each thread on its
+   * own operands, OpenBLAS at one thread): how a batched workload can use all cores without OpenBLAS's threading.
+   * Best GFLOP/s over {@code rounds} rounds of at least {@code secondsPerRound}.
+   */
+  public static double gflopsConcurrent(Shape s, int threads, int rounds, double secondsPerRound) {
+    if (threads < 1 || rounds < 1 || !(secondsPerRound > 0)) {
+      throw new IllegalArgumentException("threads and rounds must be >= 1 and seconds > 0");
+    }
+    double best = 0;
+    for (int r = -1; r < rounds; r++) {
+      double[] rate = new double[threads];
+      Thread[] ts = new Thread[threads];
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        ts[t] = new Thread(() -> {
+          try {
+            start.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          rate[id] = gflops(s, 1, 1, secondsPerRound, false);
+        });
+        ts[t].start();
+      }
+      double total = 0;
+      for (int t = 0; t < threads; t++) {
+        try {
+          ts[t].join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        total += rate[t];
+      }
+      if (r >= 0) {
+        best = Math.max(best, total);
+      }
+    }
+    return best;
   }
 
   /** OpenBLAS's version and kernel family, e.g. {@code OpenBLAS 0.3.31 Haswell kernels}. */
