@@ -68,12 +68,13 @@ public final class PhaseDiagram {
     double[] xi6 = new double[fine];
     double lo = x[0] - (x.length > 1 ? 0.5 * (x[1] - x[0]) : 0.5);
     double hi = x[x.length - 1] + (x.length > 1 ? 0.5 * (x[x.length - 1] - x[x.length - 2]) : 0.5);
-    for (int k = 0; k < fine; k++) {
+    // the points are independent: computed in parallel (the figure is drawn when a grid ends, on an idle machine)
+    java.util.stream.IntStream.range(0, fine).parallel().forEach(k -> {
       wx[k] = Math.max(1e-3, lo + (hi - lo) * k / (fine - 1));
       double xc = MeanField.of(MeanFieldActivation.TANH, wx[k], varB, rule, rule2).xiC();
       xi[k] = Double.isFinite(xc) ? xc : 1e9;
       xi6[k] = 6 * xi[k];
-    }
+    });
     Plots.heatmap(png, new Plots.Heatmap(title, "sigma_w^2", "depth L", "validation accuracy", x, y, v, 0.0, 1.0,
         List.of(new Series("xi_c (mean field)", wx, xi), new Series("6 xi_c (trainability bound)", wx, xi6))));
   }
