@@ -166,8 +166,10 @@ public final class PriorCompareCommand implements Callable<Integer> {
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
     PartStore parts;
+    Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
       RunProvenance.manifest("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend, out);
       parts = PartStore.open(out.resolve(PARTS), settings());
       if (parts.parts() > 0) {
@@ -179,7 +181,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
       progress.finish();
     }
     report(outW, r);
-    write(out, plan, r, inputIndex);
+    write(out, plan, r, inputIndex, provenance);
     parts.delete();
     return 0;
   }
@@ -248,9 +250,18 @@ public final class PriorCompareCommand implements Callable<Integer> {
     outW.flush();
   }
 
-  /** Writes js.csv, radial.csv, marginal.csv, prior-compare.hdf5 and the two PNG overlays into {@code out}. */
+  /** {@link #write(Path, PriorComparison.Plan, PriorComparison.Result, int, Map)} without provenance. */
   static void write(Path out, PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex)
       throws IOException {
+    write(out, plan, r, inputIndex, Map.of());
+  }
+
+  /**
+   * Writes js.csv, radial.csv, marginal.csv, prior-compare.hdf5 (with {@code provenance} as its root attributes)
+   * and the two PNG overlays into {@code out}.
+   */
+  static void write(Path out, PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex,
+                    Map<String, Object> provenance) throws IOException {
     StringBuilder js = new StringBuilder("kind,ensemble,networks,js_distance\n");
     Map<String, Object> h5 = new LinkedHashMap<>();
     h5.put("widths", Arrays.stream(plan.widths()).asDoubleStream().toArray());
@@ -289,7 +300,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
       plot(out, c, plan.widths());
     }
     AtomicFiles.writeString(out.resolve("js.csv"), js.toString());
-    Hdf5.write(out.resolve("prior-compare.hdf5"), h5);
+    Hdf5.write(out.resolve("prior-compare.hdf5"), h5, provenance);
   }
 
   private static void plot(Path out, PriorComparison.Comparison c, int[] widths) {

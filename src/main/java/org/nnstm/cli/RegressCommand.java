@@ -164,8 +164,10 @@ public final class RegressCommand implements Callable<Integer> {
   private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
                     TrainingRun.Data test, MnistRegression.Reference ref) throws Exception {
     MnistRegression.Result r;
+    Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
+      provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
       Progress progress = new Progress(err, "regress " + plan.g().length + " model(s)");
       r = MnistRegression.run(backend, plan, data.train(), data.validation(), test, testDigits,
           new MnistRegression.Listener() {
@@ -183,7 +185,7 @@ public final class RegressCommand implements Callable<Integer> {
       // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
       RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
     }
-    write(out, plan, r, test, ref);
+    write(out, plan, r, test, ref, provenance);
     int code = 0;
     for (int k = 0; k < plan.g().length; k++) {
       if (r.divergedAt()[k] > 0) {
@@ -299,21 +301,22 @@ public final class RegressCommand implements Callable<Integer> {
   static final String[] METRICS = {"train_mse", "train_l2", "train_kl", "train_acc_decoded", "train_acc_bin",
       "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin"};
 
-  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, TrainingRun.Data, MnistRegression.Reference)} without a reference. */
+  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, TrainingRun.Data, MnistRegression.Reference, Map)} without a reference or provenance. */
   static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test)
       throws IOException {
-    write(out, plan, r, test, null);
+    write(out, plan, r, test, null, Map.of());
   }
 
   /**
    * history.hdf5, the curves, the g-sweep summary and the test-prediction panels, and (when ref is not null)
    * the reference and per epoch the training objective and its gap to the reference's. All files are first
    * written into a hidden staging directory inside out and only then renamed into out, so a failure while
-   * writing leaves out as it was (the staging directory is removed).
+   * writing leaves out as it was (the staging directory is removed). {@code provenance} becomes root attributes of
+   * history.hdf5 (the run manifest's provenance).
    */
   static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test,
-                    MnistRegression.Reference ref) throws IOException {
-    publish(out, stage -> writeFiles(stage, plan, r, test, ref));
+                    MnistRegression.Reference ref, Map<String, Object> provenance) throws IOException {
+    publish(out, stage -> writeFiles(stage, plan, r, test, ref, provenance));
   }
 
   /** Writes files into a directory. */
@@ -357,7 +360,8 @@ public final class RegressCommand implements Callable<Integer> {
   }
 
   private static void writeFiles(Path out, MnistRegression.Plan plan, MnistRegression.Result r,
-                                 TrainingRun.Data test, MnistRegression.Reference ref) throws IOException {
+                                 TrainingRun.Data test, MnistRegression.Reference ref,
+                                 Map<String, Object> provenance) throws IOException {
     int models = plan.g().length;
     int epochs = r.history().size();
     double[][][] m = new double[METRICS.length][models][epochs];
@@ -424,7 +428,7 @@ public final class RegressCommand implements Callable<Integer> {
       h5.put("test_targets", tg);
       h5.put("test_predictions", preds);
     }
-    Hdf5.write(out.resolve("history.hdf5"), h5);
+    Hdf5.write(out.resolve("history.hdf5"), h5, provenance);
     for (int k = 0; k < models; k++) {
       String name = models == 1 ? "curves.png" : "curves-g" + plan.g()[k] + ".png";
       List<Series> s = new ArrayList<>(List.of(new Series("train decoded", epochAxis, m[3][k]),

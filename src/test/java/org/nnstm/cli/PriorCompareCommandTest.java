@@ -39,6 +39,9 @@ class PriorCompareCommandTest {
     }
     Path h5 = out.resolve("prior-compare.hdf5");
     Map<String, Object> h = Hdf5.read(h5);
+    Map<String, Object> provenance = Hdf5.attributes(h5);
+    assertTrue(String.valueOf(provenance.get("command_line")).startsWith("nnstm prior compare"), provenance.toString());
+    assertTrue(String.valueOf(provenance.get("backend")).startsWith("cpu"), provenance.toString());
     assertEquals(2000, Hdf5.matrix(h, "outputs_prior", h5).length);
     assertEquals(4, Hdf5.matrix(h, "outputs_prior", h5)[0].length);
     assertEquals(2.0, Hdf5.number(h, "x_norm", h5), 1e-6);

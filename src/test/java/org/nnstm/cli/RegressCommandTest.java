@@ -58,6 +58,9 @@ class RegressCommandTest {
     }
     Path h5 = out.resolve("history.hdf5");
     Map<String, Object> h = Hdf5.read(h5);
+    Map<String, Object> provenance = Hdf5.attributes(h5);
+    assertTrue(String.valueOf(provenance.get("command_line")).startsWith("nnstm regress"), provenance.toString());
+    assertTrue(String.valueOf(provenance.get("backend")).startsWith("cpu"), provenance.toString());
     assertEquals(2, Hdf5.matrix(h, "val_acc_decoded", h5).length);
     assertEquals(2, Hdf5.matrix(h, "val_acc_decoded", h5)[0].length);
     // the panels pair test image i with the target of test label i
