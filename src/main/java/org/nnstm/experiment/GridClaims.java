@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Claims on the depth groups of a grid directory, so that grid processes sharing one directory (the same
  * shard run twice, a whole-grid run beside shards) share the work instead of each training every cell: before
- * training a depth group a process creates {@code .claims/depth-{d}.claim} (create-new, atomic on local file
- * systems and NFSv3+) holding its pid, host and process start; others skip that group.
+ * training a depth group a process creates {@code .claims/depth-{d}.claim} (written under a private name, then
+ * hard-linked to the claim's name: an atomic create-new on local file systems and NFSv3+, and never an empty
+ * claim) holding its pid, host and process start; others skip that group.
  *
  * <p>A claim is stale, and is taken over, when its holder is gone: on the same host, no live process with that
  * pid and start time; on any host, no heartbeat for {@link #STALE} (holders touch their claims every
@@ -66,9 +67,12 @@ final class GridClaims implements AutoCloseable {
   Optional<String> tryClaim(int depth) throws IOException {
     Path f = file(depth);
     for (int attempt = 0; attempt < 3; attempt++) {
+      // the claim appears whole or not at all: written under a private name, then hard-linked to its name
+      // (fails if the name exists); a process killed in between leaves no empty claim that looks fresh
+      Path tmp = dir.resolve("depth-" + depth + ".new-" + ProcessHandle.current().pid());
+      Files.writeString(tmp, content(), StandardCharsets.UTF_8);
       try {
-        Files.writeString(f, content(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-            java.nio.file.StandardOpenOption.WRITE);
+        Files.createLink(f, tmp);
         held.put(depth, f);
         return Optional.empty();
       } catch (FileAlreadyExistsException e) {
@@ -86,6 +90,8 @@ final class GridClaims implements AutoCloseable {
         } catch (NoSuchFileException gone) {
           // another process took it over or released it: look again
         }
+      } finally {
+        Files.deleteIfExists(tmp);
       }
     }
     Map<String, String> owner = read(f);
