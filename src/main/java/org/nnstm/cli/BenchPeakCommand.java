@@ -110,22 +110,8 @@ public final class BenchPeakCommand implements Callable<Integer> {
          Tensor c = b.zeros(s.batch(), s.m() * s.n())) {
       b.fillGaussian(a, 0, a.size(), 1f, 1, 0);
       b.fillGaussian(w, 0, w.size(), 1f, 1, 1);
-      double best = 0;
-      for (int r = -1; r < rounds; r++) {
-        long t0 = System.nanoTime();
-        long calls = 0;
-        long elapsed;
-        do {
-          b.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, (long) s.m() * s.k(), w, (long) s.k() * s.n(),
-              s.beta(), c, (long) s.m() * s.n(), s.batch());
-          calls++;
-          elapsed = System.nanoTime() - t0;
-        } while (elapsed < seconds * 1e9);
-        if (r >= 0) {
-          best = Math.max(best, s.flops() * calls / elapsed);
-        }
-      }
-      return best;
+      return SgemmPeak.bestRate(s.flops(), rounds, seconds, true, () -> b.gemm(s.transA(), s.transB(), s.m(), s.n(),
+          s.k(), 1f, a, (long) s.m() * s.k(), w, (long) s.k() * s.n(), s.beta(), c, (long) s.m() * s.n(), s.batch()));
     }
   }
 }

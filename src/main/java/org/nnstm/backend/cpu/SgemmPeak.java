@@ -39,10 +39,16 @@ public final class SgemmPeak {
     if (threads < 1 || rounds < 1 || !(secondsPerRound > 0)) {
       throw new IllegalArgumentException("threads and rounds must be >= 1 and seconds > 0");
     }
-    return gflops(s, threads, rounds, secondsPerRound, true);
+    OpenBlas.setThreads(threads);
+    try {
+      return measure(s, rounds, secondsPerRound, true);
+    } finally {
+      OpenBlas.setThreads(1);
+    }
   }
 
-  private static double gflops(Shape s, int threads, int rounds, double secondsPerRound, boolean setThreads) {
+  /** Best GFLOP/s of the shape's OpenBLAS calls on the current thread, with OpenBLAS's thread count as it is. */
+  private static double measure(Shape s, int rounds, double secondsPerRound, boolean warmUp) {
     long sizeA = (long) s.m() * s.k() * s.batch();
     long sizeB = (long) s.k() * s.n() * s.batch();
     long sizeC = (long) s.m() * s.n() * s.batch();
@@ -57,43 +63,45 @@ public final class SgemmPeak {
       for (long i = 0; i < sizeB; i++) {
         b.buffer.putFloat((int) (4 * i), (float) rng.nextGaussian());
       }
-      if (setThreads) {
-        OpenBlas.setThreads(threads);
-      }
       int lda = s.transA() ? s.m() : s.k();
       int ldb = s.transB() ? s.k() : s.n();
       long strideA = 4L * s.m() * s.k();
       long strideB = 4L * s.k() * s.n();
       long strideC = 4L * s.m() * s.n();
-      Runnable call = () -> {
+      return bestRate(s.flops(), rounds, secondsPerRound, warmUp, () -> {
         for (int p = 0; p < s.batch(); p++) {
           OpenBlas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a.address + p * strideA, lda,
               b.address + p * strideB, ldb, s.beta(), c.address + p * strideC, s.n());
         }
-      };
-      double best = 0;
-      for (int r = setThreads ? -1 : 0; r < rounds; r++) {
-        long t0 = System.nanoTime();
-        long calls = 0;
-        long elapsed;
-        do {
-          call.run();
-          calls++;
-          elapsed = System.nanoTime() - t0;
-        } while (elapsed < secondsPerRound * 1e9);
-        if (r >= 0) {
-          best = Math.max(best, s.flops() * calls / elapsed);
-        }
-      }
-      return best;
+      });
     } finally {
-      if (setThreads) {
-        OpenBlas.setThreads(1);
-      }
       a.free();
       b.free();
       c.free();
     }
+  }
+
+  /**
+   * The best rate, in GFLOP/s, of {@code rounds} rounds of repeated {@code call}s (each {@code flopsPerCall}),
+   * each round at least {@code secondsPerRound} long; with {@code warmUp}, one untimed round first.
+   */
+  public static double bestRate(double flopsPerCall, int rounds, double secondsPerRound, boolean warmUp,
+                                Runnable call) {
+    double best = 0;
+    for (int r = warmUp ? -1 : 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      long calls = 0;
+      long elapsed;
+      do {
+        call.run();
+        calls++;
+        elapsed = System.nanoTime() - t0;
+      } while (elapsed < secondsPerRound * 1e9);
+      if (r >= 0) {
+        best = Math.max(best, flopsPerCall * calls / elapsed);
+      }
+    }
+    return best;
   }
 
   /**
@@ -118,7 +126,7 @@ public final class SgemmPeak {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-          rate[id] = gflops(s, 1, 1, secondsPerRound, false);
+          rate[id] = measure(s, 1, secondsPerRound, false);
         });
         ts[t].start();
       }
