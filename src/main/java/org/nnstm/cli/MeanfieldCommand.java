@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.meanfield.MeanField;
-import org.nnstm.meanfield.MeanFieldActivation;
+import org.nnstm.tensor.Activation;
 import org.nnstm.meanfield.MeanFieldPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +41,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
     if (varW == null) {
       throw new IllegalArgumentException("--var-w is required (or use: nnstm meanfield critical)");
     }
-    MeanFieldActivation phi = model.phi();
+    Activation phi = model.phi();
     double varB = model.varB;
     double[] grid = Ranges.doubles("--var-w", varW);
     // every point first: an error (out of the domain, linear with sigma_w^2 >= 1) leaves stdout empty
@@ -88,8 +88,8 @@ public final class MeanfieldCommand implements Callable<Integer> {
         description = "Activation (default: ${DEFAULT-VALUE}).")
     String activation;
 
-    MeanFieldActivation phi() {
-      return MeanFieldActivation.named(activation);
+    Activation phi() {
+      return Activation.named(activation);
     }
   }
 
@@ -108,7 +108,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      MeanFieldActivation phi = model.phi();
+      Activation phi = model.phi();
       double varB = model.varB;
       double vw;
       try {
@@ -116,7 +116,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--var-b " + varB + ": " + e.getMessage(), e);
       }
-      double q = phi == MeanFieldActivation.LINEAR ? (varB == 0 ? 0 : Double.POSITIVE_INFINITY)
+      double q = phi == Activation.IDENTITY ? (varB == 0 ? 0 : Double.POSITIVE_INFINITY)
           : MeanField.of(phi, vw, varB).qStar();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

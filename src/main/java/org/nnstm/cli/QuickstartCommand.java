@@ -14,7 +14,7 @@ import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.experiment.SignalPropagation;
 import org.nnstm.meanfield.MeanField;
-import org.nnstm.meanfield.MeanFieldActivation;
+import org.nnstm.tensor.Activation;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
@@ -108,7 +108,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     GridResults.writeCsv(dir.resolve("grid.csv"), cells);
     Path png = out.resolve("phase-diagram.png");
     PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
-    double critical = MeanField.criticalWeightVariance(MeanFieldActivation.TANH, VAR_B);
+    double critical = MeanField.criticalWeightVariance(Activation.TANH, VAR_B);
     summary.append("## Phase diagram (`phase-diagram.png`)\n\n")
         .append(String.format(Locale.ROOT, "Validation accuracy after one epoch on %d training images (first %d "
             + "validation images) of tanh networks over a coarse grid of sigma_w^2 %s and depths %s, every "

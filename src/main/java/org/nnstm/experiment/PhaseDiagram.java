@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.TreeSet;
 import org.nnstm.meanfield.GaussianExpectation;
 import org.nnstm.meanfield.MeanField;
-import org.nnstm.meanfield.MeanFieldActivation;
+import org.nnstm.tensor.Activation;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
 
@@ -71,7 +71,7 @@ public final class PhaseDiagram {
     // the points are independent: computed in parallel (the figure is drawn when a grid ends, on an idle machine)
     java.util.stream.IntStream.range(0, fine).parallel().forEach(k -> {
       wx[k] = Math.max(1e-3, lo + (hi - lo) * k / (fine - 1));
-      double xc = MeanField.of(MeanFieldActivation.TANH, wx[k], varB, rule, rule2).xiC();
+      double xc = MeanField.of(Activation.TANH, wx[k], varB, rule, rule2).xiC();
       xi[k] = Double.isFinite(xc) ? xc : 1e9;
       xi6[k] = 6 * xi[k];
     });

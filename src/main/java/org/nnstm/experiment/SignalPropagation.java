@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.nnstm.meanfield.MeanField;
-import org.nnstm.meanfield.MeanFieldActivation;
+import org.nnstm.tensor.Activation;
 import org.nnstm.meanfield.MeanFieldPoint;
 import org.nnstm.meanfield.TwoInputMaps;
 import org.nnstm.nn.Ensemble;
@@ -128,8 +128,8 @@ public final class SignalPropagation {
     }
     TwoInputMaps.Moments input = new TwoInputMaps.Moments(q10, q20, q120);
     for (double varW : s.varW()) {
-      TwoInputMaps.Moments[] mf = TwoInputMaps.iterate(MeanFieldActivation.TANH, varW, s.varB(), input, s.depth());
-      MeanFieldPoint point = MeanField.of(MeanFieldActivation.TANH, varW, s.varB());
+      TwoInputMaps.Moments[] mf = TwoInputMaps.iterate(Activation.TANH, varW, s.varB(), input, s.depth());
+      MeanFieldPoint point = MeanField.of(Activation.TANH, varW, s.varB());
       for (int n : s.widths()) {
         long t0 = System.nanoTime();
         double[][][] qc = s.method() == Method.NETWORKS ? measure(backend, s, varW, n) : project(s, varW, n);

@@ -1,5 +1,7 @@
 package org.nnstm.meanfield;
 
+import org.nnstm.tensor.Activation;
+
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -45,12 +47,12 @@ public final class MeanField {
   private MeanField() {}
 
   /** All quantities at (varW, varB) for the activation. */
-  public static MeanFieldPoint of(MeanFieldActivation phi, double varW, double varB) {
+  public static MeanFieldPoint of(Activation phi, double varW, double varB) {
     return of(phi, varW, varB, DEFAULT_RULE, RULE_2D);
   }
 
-  /** As {@link #of(MeanFieldActivation, double, double)} with explicit quadrature rules (1-D, 2-D). */
-  public static MeanFieldPoint of(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule,
+  /** As {@link #of(Activation, double, double)} with explicit quadrature rules (1-D, 2-D). */
+  public static MeanFieldPoint of(Activation phi, double varW, double varB, GaussianExpectation rule,
                                   GaussianExpectation rule2) {
     double[] length = lengthMap(phi, varW, varB, rule);
     double q = length[0];
@@ -65,7 +67,7 @@ public final class MeanField {
   }
 
   /** {q*, chi_1, F'(q*)}: the quantities of the length map alone (no 2-D expectations). */
-  static double[] lengthMap(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule) {
+  static double[] lengthMap(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
     double q = fixedPointQ(phi, varW, varB, rule);
     double s = Math.sqrt(q);
@@ -85,9 +87,9 @@ public final class MeanField {
    * when |sigma_w^2 - 1| < 0.5, so that near sigma_w^2 = 1 q* does not lose the digits of the difference
    * of two O(q) numbers.
    */
-  public static double fixedPointQ(MeanFieldActivation phi, double varW, double varB, GaussianExpectation rule) {
+  public static double fixedPointQ(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
-    if (phi == MeanFieldActivation.LINEAR) {
+    if (phi == Activation.IDENTITY) {
       if (varW >= 1) {
         throw new IllegalArgumentException("linear activation with sigma_w^2 = " + varW
             + " >= 1 has no finite fixed point q* (the length map grows without bound)");
@@ -96,7 +98,7 @@ public final class MeanField {
     }
     DoubleUnaryOperator g = q -> {
       double s = Math.sqrt(q);
-      if (phi == MeanFieldActivation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
+      if (phi == Activation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
         // F(q) - q = (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x] (x = s z, E x^2 = q exactly):
         // the O(q^2) deficit is computed to ~1e-14 relative instead of as a difference of two O(q) numbers
         return (varW - 1) * q + varB - varW * rule.expect(z -> tanhSquareDeficit(s * z), 0, s);
@@ -161,7 +163,7 @@ public final class MeanField {
   }
 
   /** sigma_w^2 E[phi(u1) phi(u2)] / sigma_w^2 (with derivative=false) or E[phi'(u1) phi'(u2)] (true). */
-  static double correlation(MeanFieldActivation phi, double q, double c, GaussianExpectation rule2,
+  static double correlation(Activation phi, double q, double c, GaussianExpectation rule2,
                             boolean derivative) {
     double s = Math.sqrt(q);
     double a = s * c;
@@ -179,9 +181,9 @@ public final class MeanField {
   }
 
   /** The stable fixed point c* < 1 of the correlation map in the chaotic phase (chi_1 > 1). */
-  static double fixedPointC(MeanFieldActivation phi, double varW, double varB, double q, GaussianExpectation rule2) {
+  static double fixedPointC(Activation phi, double varW, double varB, double q, GaussianExpectation rule2) {
     DoubleUnaryOperator g = c -> (varW * correlation(phi, q, c, rule2, false) + varB) / q - c;
-    if (varB == 0 && phi != MeanFieldActivation.LINEAR) {
+    if (varB == 0 && phi != Activation.IDENTITY) {
       // odd phi, no bias: C(0) = 0 is the stable fixed point in the chaotic phase
       return 0;
     }
@@ -205,9 +207,9 @@ public final class MeanField {
    * about 1.88 sqrt(sigma_b^2) (chi_1 ~ sigma_w^2 (4/3) / sqrt(2 pi q*)); refused when above
    * {@value #MAX_VARIANCE}.
    */
-  public static double criticalWeightVariance(MeanFieldActivation phi, double varB) {
+  public static double criticalWeightVariance(Activation phi, double varB) {
     check(1, varB);
-    if (phi == MeanFieldActivation.LINEAR || varB == 0) {
+    if (phi == Activation.IDENTITY || varB == 0) {
       return 1;
     }
     DoubleUnaryOperator g = vw -> lengthMap(phi, vw, varB, DEFAULT_RULE)[1] - 1;

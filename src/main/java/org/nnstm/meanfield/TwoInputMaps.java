@@ -1,5 +1,7 @@
 package org.nnstm.meanfield;
 
+import org.nnstm.tensor.Activation;
+
 /**
  * The mean-field recursion for two inputs x_1, x_2 through a deep random network with
  * W^l ~ N(0, sigma_w^2 / n_{l-1}), b^l ~ N(0, sigma_b^2) (Poole et al. 2016, eqs. 3 and 5): the
@@ -40,12 +42,12 @@ public final class TwoInputMaps {
   }
 
   /** Layer l+1 from layer l (l >= 1) with {@code RULE}. */
-  public static Moments next(MeanFieldActivation phi, double varW, double varB, Moments m) {
+  public static Moments next(Activation phi, double varW, double varB, Moments m) {
     return next(phi, varW, varB, m, RULE);
   }
 
   /** Layer l+1 from layer l with an explicit quadrature rule. */
-  public static Moments next(MeanFieldActivation phi, double varW, double varB, Moments m, GaussianExpectation rule) {
+  public static Moments next(Activation phi, double varW, double varB, Moments m, GaussianExpectation rule) {
     check(varW, varB);
     if (!(m.q1() > 0) || !(m.q2() > 0) || !Double.isFinite(m.q1()) || !Double.isFinite(m.q2())) {
       throw new IllegalArgumentException("two-input map: q_1 = " + m.q1() + ", q_2 = " + m.q2()
@@ -65,7 +67,7 @@ public final class TwoInputMaps {
   /**
    * Layers 0..depth: [0] the inputs' moments, [1] {@link #firstLayer}, [l+1] = {@link #next}([l]).
    */
-  public static Moments[] iterate(MeanFieldActivation phi, double varW, double varB, Moments input, int depth) {
+  public static Moments[] iterate(Activation phi, double varW, double varB, Moments input, int depth) {
     if (depth < 1) {
       throw new IllegalArgumentException("depth must be >= 1, got " + depth);
     }

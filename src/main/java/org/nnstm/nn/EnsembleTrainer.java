@@ -331,7 +331,7 @@ public final class EnsembleTrainer implements AutoCloseable {
       GaussianLinear layer = net.layer(l);
       int in = layer.in();
       int out = layer.out();
-      backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, y[l], dy);
+      backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, z[l], y[l], dy);
       Tensor prev = l == 0 ? input : y[l - 1];
       long prevStride = l == 0 ? 0 : (long) rows * in;
       if (l > 0) {

@@ -114,10 +114,12 @@ public interface Backend extends AutoCloseable {
   void biasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias, Tensor y);
 
   /**
-   * Activation backward from the outputs: dz[i] = dy[i] * phi'(z[i]) for i < n, where phi' is written in
-   * terms of y = phi(z) (tanh: 1 - y^2). Modifies dz, which may alias dy.
+   * Activation backward: dz[i] = dy[i] * phi'(z[i]) for i < n, with z the pre-activations and y = phi(z)
+   * the outputs as {@link #biasActivationForward} left them. A backend computes phi' from whichever of the
+   * two it needs (tanh: 1 - y^2 from the output; an activation such as erf only from z); both must be
+   * given and cover n elements. Modifies dz, which may alias dy (not z or y).
    */
-  void activationBackward(Activation phi, long n, Tensor dy, Tensor y, Tensor dz);
+  void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz);
 
   /**
    * Batched column sums (the bias gradient): db[p,c] = beta * db[p,c] + sum_r dz[p,r,c], dz of shape

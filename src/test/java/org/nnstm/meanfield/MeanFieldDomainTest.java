@@ -1,5 +1,7 @@
 package org.nnstm.meanfield;
 
+import org.nnstm.tensor.Activation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,14 +35,14 @@ class MeanFieldDomainTest {
       boolean twoD = !r[5].isEmpty();
       String at = " at sigma_w^2 = " + vw + ", sigma_b^2 = " + vb;
       if (!twoD) {
-        double[] length = MeanField.lengthMap(MeanFieldActivation.TANH, vw, vb, new GaussianExpectation(200));
+        double[] length = MeanField.lengthMap(Activation.TANH, vw, vb, new GaussianExpectation(200));
         Tolerance.assertClose("q*" + at, Double.parseDouble(r[3]), length[0], 0, QUADRATURE_RTOL);
         Tolerance.assertClose("chi_1" + at, Double.parseDouble(r[4]), length[1], CHI_ATOL, QUADRATURE_RTOL);
         Tolerance.assertClose("F'(q*)" + at, Double.parseDouble(r[9]), length[2], CHI_ATOL, QUADRATURE_RTOL);
         assertEquals(r[2], length[1] <= 1 ? "ordered" : "chaotic", "phase" + at);
         continue;
       }
-      MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, vw, vb);
+      MeanFieldPoint p = MeanField.of(Activation.TANH, vw, vb);
       assertEquals(r[2], p.phase(), "phase" + at);
       Tolerance.assertClose("q*" + at, Double.parseDouble(r[3]), p.qStar(), 0, QUADRATURE_RTOL);
       Tolerance.assertClose("chi_1" + at, Double.parseDouble(r[4]), p.chi1(), CHI_ATOL, QUADRATURE_RTOL);
@@ -55,8 +57,8 @@ class MeanFieldDomainTest {
   @Test
   void issueExamples() {
     Tolerance.assertClose("chi_1 at 1e5", 168.4213980030693311438,
-        MeanField.of(MeanFieldActivation.TANH, 1e5, 0.05).chi1(), 0, QUADRATURE_RTOL);
-    MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, 1e8, 0.05);
+        MeanField.of(Activation.TANH, 1e5, 0.05).chi1(), 0, QUADRATURE_RTOL);
+    MeanFieldPoint p = MeanField.of(Activation.TANH, 1e8, 0.05);
     Tolerance.assertClose("chi_1 at 1e8", 5319.442623202170944491, p.chi1(), 0, QUADRATURE_RTOL);
     assertEquals("chaotic", p.phase());
   }
@@ -67,11 +69,11 @@ class MeanFieldDomainTest {
         {1e-250, 0.05}, {1.5, -1}, {1.5, Double.NaN}, {1.5, 1e-320}, {1.5, 2e15}, {1.5, Double.POSITIVE_INFINITY}};
     for (double[] b : bad) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> MeanField.of(MeanFieldActivation.TANH, b[0], b[1]), () -> b[0] + ", " + b[1]);
+          () -> MeanField.of(Activation.TANH, b[0], b[1]), () -> b[0] + ", " + b[1]);
       String value = String.valueOf(b[0] == 1.5 ? b[1] : b[0]);
       assertTrue(e.getMessage().contains(value), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> MeanField.criticalWeightVariance(MeanFieldActivation.TANH,
+    assertThrows(IllegalArgumentException.class, () -> MeanField.criticalWeightVariance(Activation.TANH,
         Double.NaN));
   }
 
@@ -79,7 +81,7 @@ class MeanFieldDomainTest {
   @Test
   void tinyBiasVarianceAtTheCriticalWeightVariance() {
     for (double vb : new double[] {1e-300, 1e-200, 1e-100}) {
-      double q = MeanField.fixedPointQ(MeanFieldActivation.TANH, 1.0, vb, new GaussianExpectation(200));
+      double q = MeanField.fixedPointQ(Activation.TANH, 1.0, vb, new GaussianExpectation(200));
       // q - 2 q^2 + sigma_b^2 = q: q* = sqrt(sigma_b^2 / 2) (1 + O(q*))
       Tolerance.assertClose("q* at sigma_w^2 = 1, sigma_b^2 = " + vb, Math.sqrt(vb / 2), q, 0, 1e-12);
     }
@@ -89,8 +91,8 @@ class MeanFieldDomainTest {
   @Test
   void criticalLineAtLargeBias() {
     double vb = 1e12;
-    double crit = MeanField.criticalWeightVariance(MeanFieldActivation.TANH, vb);
-    MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, crit, vb);
+    double crit = MeanField.criticalWeightVariance(Activation.TANH, vb);
+    MeanFieldPoint p = MeanField.of(Activation.TANH, crit, vb);
     Tolerance.assertClose("chi_1 on the critical line at sigma_b^2 = 1e12", 1.0, p.chi1(), 0, 1e-12);
     assertTrue(crit > 1.5e6 && crit < 2.5e6, "critical sigma_w^2 " + crit);
   }
@@ -105,7 +107,7 @@ class MeanFieldDomainTest {
   @Property(tries = 60, seed = "15001")
   void oneDimensionalExpectationsMatchTwin(@ForAll("scales") double s) {
     GaussianExpectation rule = new GaussianExpectation(200);
-    MeanFieldActivation phi = MeanFieldActivation.TANH;
+    Activation phi = Activation.TANH;
     DoubleUnaryOperator[] fs = {
         z -> sq(phi.value(s * z)), z -> sq(phi.first(s * z)), z -> z * phi.value(s * z) * phi.first(s * z)};
     String[] names = {"E tanh^2", "E tanh'^2", "E z tanh tanh'"};
@@ -121,7 +123,7 @@ class MeanFieldDomainTest {
   @Property(tries = 8, seed = "15002")
   void correlationMatchesTwin(@ForAll("scales") double s,
                               @ForAll("correlations") double c) {
-    MeanFieldActivation phi = MeanFieldActivation.TANH;
+    Activation phi = Activation.TANH;
     double q = s * s;
     double a = s * c;
     double b = s * Math.sqrt(1 - c * c);
@@ -167,7 +169,7 @@ class MeanFieldDomainTest {
    */
   @Property(tries = 30, seed = "15003")
   void meanFieldFiniteAndAccurate(@ForAll("weightVariances") double vw, @ForAll("biasVariances") double vb) {
-    MeanFieldActivation phi = MeanFieldActivation.TANH;
+    Activation phi = Activation.TANH;
     MeanFieldPoint p = MeanField.of(phi, vw, vb);
     String at = " at sigma_w^2 = " + vw + ", sigma_b^2 = " + vb;
     double q = p.qStar();

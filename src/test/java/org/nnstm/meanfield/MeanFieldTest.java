@@ -1,5 +1,7 @@
 package org.nnstm.meanfield;
 
+import org.nnstm.tensor.Activation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,19 +28,19 @@ class MeanFieldTest {
 
   @Test
   void publishedValues() {
-    MeanFieldPoint a = MeanField.of(MeanFieldActivation.TANH, 1.5, 0.05);
+    MeanFieldPoint a = MeanField.of(Activation.TANH, 1.5, 0.05);
     assertEquals(0.418037, a.qStar(), 1e-6);
     assertEquals(0.938636, a.chi1(), 1e-6);
     assertEquals(15.79, a.xiC(), 0.005);
     assertEquals("ordered", a.phase());
-    MeanFieldPoint b = MeanField.of(MeanFieldActivation.TANH, 2.0, 0.05);
+    MeanFieldPoint b = MeanField.of(Activation.TANH, 2.0, 0.05);
     assertEquals(0.721762, b.qStar(), 1e-6);
     assertEquals(0.744082, b.cStar(), 1e-6);
     assertEquals(25.21, b.xiC(), 0.005);
     assertEquals("chaotic", b.phase());
-    double crit = MeanField.criticalWeightVariance(MeanFieldActivation.TANH, 0.05);
+    double crit = MeanField.criticalWeightVariance(Activation.TANH, 0.05);
     assertEquals(1.760955, crit, 1e-6);
-    assertEquals(0.570048, MeanField.of(MeanFieldActivation.TANH, crit, 0.05).qStar(), 1e-6);
+    assertEquals(0.570048, MeanField.of(Activation.TANH, crit, 0.05).qStar(), 1e-6);
   }
 
   @Test
@@ -46,7 +48,7 @@ class MeanFieldTest {
     for (String[] r : rows("partC_meanfield_table.csv")) {
       double vw = Double.parseDouble(r[0]);
       double vb = Double.parseDouble(r[1]);
-      MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, vw, vb);
+      MeanFieldPoint p = MeanField.of(Activation.TANH, vw, vb);
       String at = " at sigma_w^2 = " + vw;
       assertEquals(r[2], p.phase(), "phase" + at);
       Tolerance.assertClose("q*" + at, Double.parseDouble(r[3]), p.qStar(), 0, INDEPENDENT_RTOL);
@@ -63,11 +65,11 @@ class MeanFieldTest {
   void mpmathCriticalLine() throws IOException {
     for (String[] r : rows("partC_critical_line.csv")) {
       double vb = Double.parseDouble(r[0]);
-      double crit = MeanField.criticalWeightVariance(MeanFieldActivation.TANH, vb);
+      double crit = MeanField.criticalWeightVariance(Activation.TANH, vb);
       Tolerance.assertClose("critical sigma_w^2 at sigma_b^2 = " + vb, Double.parseDouble(r[1]), crit, 0,
           INDEPENDENT_RTOL);
       if (vb > 0) {
-        MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, crit, vb);
+        MeanFieldPoint p = MeanField.of(Activation.TANH, crit, vb);
         Tolerance.assertClose("q* on the critical line at sigma_b^2 = " + vb, Double.parseDouble(r[2]), p.qStar(),
             0, INDEPENDENT_RTOL);
         Tolerance.assertClose("chi_1 on the critical line", 1.0, p.chi1(), 0, 1e-12);
@@ -80,21 +82,21 @@ class MeanFieldTest {
   @Test
   void linearClosedForms() {
     for (double vw : new double[] {0.3, 0.5, 0.9}) {
-      MeanFieldPoint p = MeanField.of(MeanFieldActivation.LINEAR, vw, 0.2);
+      MeanFieldPoint p = MeanField.of(Activation.IDENTITY, vw, 0.2);
       Tolerance.assertClose("linear q*", 0.2 / (1 - vw), p.qStar(), 0, 1e-14);
       Tolerance.assertClose("linear chi_1", vw, p.chi1(), 0, 1e-13);
       Tolerance.assertClose("linear xi_q", -1 / Math.log(vw), p.xiQ(), 0, 1e-12);
       assertEquals(1.0, p.cStar());
     }
-    assertThrows(IllegalArgumentException.class, () -> MeanField.of(MeanFieldActivation.LINEAR, 1.5, 0.05));
-    assertEquals(1.0, MeanField.criticalWeightVariance(MeanFieldActivation.LINEAR, 0.05));
+    assertThrows(IllegalArgumentException.class, () -> MeanField.of(Activation.IDENTITY, 1.5, 0.05));
+    assertEquals(1.0, MeanField.criticalWeightVariance(Activation.IDENTITY, 0.05));
   }
 
   @Test
   void quadratureConvergedAndInputsChecked() {
     for (double vw : new double[] {0.5, 2.5, 8.0}) {
-      MeanFieldPoint a = MeanField.of(MeanFieldActivation.TANH, vw, 0.1);
-      MeanFieldPoint b = MeanField.of(MeanFieldActivation.TANH, vw, 0.1, new GaussianExpectation(400),
+      MeanFieldPoint a = MeanField.of(Activation.TANH, vw, 0.1);
+      MeanFieldPoint b = MeanField.of(Activation.TANH, vw, 0.1, new GaussianExpectation(400),
           new GaussianExpectation(200));
       Tolerance.assertClose("q* panel halving at " + vw, b.qStar(), a.qStar(), 0, 1e-12);
       Tolerance.assertClose("chi_1 panel halving at " + vw, b.chi1(), a.chi1(), 0, 1e-12);
@@ -104,7 +106,7 @@ class MeanFieldTest {
     Tolerance.assertClose("E z^2", 1.0, e.expect(z -> z * z), 0, 1e-14);
     Tolerance.assertClose("E z^4", 3.0, e.expect(z -> z * z * z * z), 0, 1e-14);
     Tolerance.assertClose("E z1^2 z2^2", 1.0, e.expect2((x, y) -> x * x * y * y), 0, 1e-13);
-    assertThrows(IllegalArgumentException.class, () -> MeanField.of(MeanFieldActivation.TANH, -1, 0.05));
-    assertThrows(IllegalArgumentException.class, () -> MeanField.of(MeanFieldActivation.TANH, 1, Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> MeanField.of(Activation.TANH, -1, 0.05));
+    assertThrows(IllegalArgumentException.class, () -> MeanField.of(Activation.TANH, 1, Double.NaN));
   }
 }

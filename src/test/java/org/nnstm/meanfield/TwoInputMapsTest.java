@@ -1,5 +1,7 @@
 package org.nnstm.meanfield;
 
+import org.nnstm.tensor.Activation;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
@@ -11,7 +13,7 @@ class TwoInputMapsTest {
   @Test
   void linearActivationIsTheClosedFormAffineMap() {
     TwoInputMaps.Moments m = new TwoInputMaps.Moments(0.7, 1.3, -0.4);
-    TwoInputMaps.Moments n = TwoInputMaps.next(MeanFieldActivation.LINEAR, 1.5, 0.2, m);
+    TwoInputMaps.Moments n = TwoInputMaps.next(Activation.IDENTITY, 1.5, 0.2, m);
     Tolerance.assertClose("q1", new double[] {1.5 * 0.7 + 0.2, 1.5 * 1.3 + 0.2, 1.5 * -0.4 + 0.2},
         new double[] {n.q1(), n.q2(), n.q12()}, 1e-14, 1e-13);
     TwoInputMaps.Moments f = TwoInputMaps.firstLayer(2.0, 0.1, m);
@@ -23,15 +25,15 @@ class TwoInputMapsTest {
   void equalLengthsReduceToMeanFieldsMaps() {
     for (double vw : new double[] {0.8, 1.5, 3.0}) {
       double vb = 0.05;
-      MeanFieldPoint p = MeanField.of(MeanFieldActivation.TANH, vw, vb);
+      MeanFieldPoint p = MeanField.of(Activation.TANH, vw, vb);
       // at q*: the length map is a fixed point, and the correlation map fixes c*
       double c = p.phase().equals("ordered") ? 0.6 : p.cStar();
       TwoInputMaps.Moments m = new TwoInputMaps.Moments(p.qStar(), p.qStar(), c * p.qStar());
-      TwoInputMaps.Moments n = TwoInputMaps.next(MeanFieldActivation.TANH, vw, vb, m);
+      TwoInputMaps.Moments n = TwoInputMaps.next(Activation.TANH, vw, vb, m);
       Tolerance.assertClose("q* " + vw, p.qStar(), n.q1(), 1e-13, 1e-10);
       Tolerance.assertClose("q* " + vw, p.qStar(), n.q2(), 1e-13, 1e-10);
       double expected = p.phase().equals("ordered")
-          ? (vw * MeanField.correlation(MeanFieldActivation.TANH, p.qStar(), c, new GaussianExpectation(100), false)
+          ? (vw * MeanField.correlation(Activation.TANH, p.qStar(), c, new GaussianExpectation(100), false)
               + vb) / p.qStar()
           : p.cStar();
       Tolerance.assertClose("C(c) " + vw, expected, n.c(), 1e-12, 1e-10);
@@ -48,12 +50,12 @@ class TwoInputMapsTest {
       double c = 2 * rng.nextDouble() - 1;
       TwoInputMaps.Moments m = new TwoInputMaps.Moments(q1, q2, c * Math.sqrt(q1 * q2));
       double vw = 0.5 + 3 * rng.nextDouble();
-      TwoInputMaps.Moments a = TwoInputMaps.next(MeanFieldActivation.TANH, vw, 0.05, m);
-      TwoInputMaps.Moments b = TwoInputMaps.next(MeanFieldActivation.TANH, vw, 0.05, m, fine);
+      TwoInputMaps.Moments a = TwoInputMaps.next(Activation.TANH, vw, 0.05, m);
+      TwoInputMaps.Moments b = TwoInputMaps.next(Activation.TANH, vw, 0.05, m, fine);
       Tolerance.assertClose("case " + t, new double[] {b.q1(), b.q2(), b.q12()},
           new double[] {a.q1(), a.q2(), a.q12()}, 1e-13, 1e-11);
     }
     assertThrows(IllegalArgumentException.class,
-        () -> TwoInputMaps.next(MeanFieldActivation.TANH, 1, 0.05, new TwoInputMaps.Moments(0, 1, 0)));
+        () -> TwoInputMaps.next(Activation.TANH, 1, 0.05, new TwoInputMaps.Moments(0, 1, 0)));
   }
 }

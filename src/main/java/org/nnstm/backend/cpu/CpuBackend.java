@@ -408,13 +408,15 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void activationBackward(Activation phi, long n, Tensor dy, Tensor y, Tensor dz) {
+  public void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
     checkOpen();
     notNull(phi, "activationBackward: phi");
     CpuTensor tdy = own("activationBackward: dy", dy);
+    CpuTensor tz = own("activationBackward: z", z);
     CpuTensor ty = own("activationBackward: y", y);
     CpuTensor tdz = own("activationBackward: dz", dz);
     range("activationBackward: dy", tdy, 0, n);
+    range("activationBackward: z", tz, 0, n);
     range("activationBackward: y", ty, 0, n);
     range("activationBackward: dz", tdz, 0, n);
     FloatBuffer dyb = tdy.data();

@@ -358,11 +358,13 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void activationBackward(Activation phi, long n, Tensor dy, Tensor y, Tensor dz) {
+  public void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
     DeviceBuffer bdy = own(dy, "activationBackward dy");
+    own(z, "activationBackward z");
     DeviceBuffer by = own(y, "activationBackward y");
     DeviceBuffer bdz = own(dz, "activationBackward dz");
     checkRange("activationBackward dy", dy, 0, n);
+    checkRange("activationBackward z", z, 0, n);
     checkRange("activationBackward y", y, 0, n);
     checkRange("activationBackward dz", dz, 0, n);
     if (n == 0) {
