@@ -1,5 +1,7 @@
 package org.nnstm.testing;
 
+import org.nnstm.tensor.Activation;
+
 /**
  * Slow, obvious double-precision twins of every {@link org.nnstm.tensor.Backend} op: plain loops over
  * Java arrays, written straight from the contract's formulas. Inputs are float arrays (what the backend
@@ -68,20 +70,20 @@ public final class ReferenceOps {
     return out;
   }
 
-  /** phi applied elementwise, phi = "tanh" or "identity". */
-  public static double[] activation(boolean tanh, float[] z) {
+  /** phi applied elementwise in double: phi.value(z[i]) (the activation's double-precision math). */
+  public static double[] activation(Activation phi, float[] z) {
     double[] out = new double[z.length];
     for (int i = 0; i < z.length; i++) {
-      out[i] = tanh ? Math.tanh(z[i]) : z[i];
+      out[i] = phi.value(z[i]);
     }
     return out;
   }
 
-  /** dy * phi'(z) written with y = phi(z): tanh 1 - y^2, identity 1. */
-  public static double[] activationBackward(boolean tanh, int n, float[] dy, float[] y) {
+  /** dy[i] * phi'(z[i]) for i < n, in double from the pre-activations (the contract's formula). */
+  public static double[] activationBackward(Activation phi, int n, float[] dy, float[] z) {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      out[i] = tanh ? dy[i] * (1.0 - (double) y[i] * y[i]) : dy[i];
+      out[i] = dy[i] * phi.first(z[i]);
     }
     return out;
   }

@@ -376,7 +376,6 @@ public final class CpuBackend implements Backend {
     FloatBuffer zb = tz.data();
     FloatBuffer yb = ty.data();
     FloatBuffer bb = tbias.data();
-    boolean tanh = phi == Activation.TANH;
     int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
     pool.forEach(batch * rowBlocks, task -> {
       int p = task / rowBlocks;
@@ -396,12 +395,8 @@ public final class CpuBackend implements Backend {
             zs[i] += bs[i];
           }
           zb.put(at, zs, 0, len);
-          if (tanh) {
-            FastTanh.tanh(zs, ys, len);
-            yb.put(at, ys, 0, len);
-          } else {
-            yb.put(at, zs, 0, len);
-          }
+          CpuActivation.forward(phi, zs, ys, len);
+          yb.put(at, ys, 0, len);
         }
       }
     });
@@ -420,22 +415,17 @@ public final class CpuBackend implements Backend {
     range("activationBackward: y", ty, 0, n);
     range("activationBackward: dz", tdz, 0, n);
     FloatBuffer dyb = tdy.data();
+    FloatBuffer zb = tz.data();
     FloatBuffer yb = ty.data();
     FloatBuffer dzb = tdz.data();
-    boolean tanh = phi == Activation.TANH;
     blocks(n, (from, count) -> {
       float[][] s = scratch.get();
       float[] g = s[0];
-      float[] ys = s[1];
+      float[] buf = s[1];
       for (int at = (int) from, end = (int) from + count; at < end; at += CHUNK) {
         int len = Math.min(CHUNK, end - at);
         dyb.get(at, g, 0, len);
-        if (tanh) {
-          yb.get(at, ys, 0, len);
-          for (int i = 0; i < len; i++) {
-            g[i] = g[i] * (1f - ys[i] * ys[i]);
-          }
-        }
+        CpuActivation.backward(phi, g, zb, yb, at, buf, len);
         dzb.put(at, g, 0, len);
       }
     });
