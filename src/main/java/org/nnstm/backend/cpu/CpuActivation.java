@@ -12,7 +12,8 @@ import org.nnstm.tensor.Activation;
  *   <li>IDENTITY: y = z; g unchanged.</li>
  *   <li>RELU: y = z < 0 ? 0 : z (NaN propagates); g [z > 0].</li>
  *   <li>ERF: forward {@link #erf(float)}, a float rational approximation (max absolute error 4.5e-7);
- *       backward g (2 / sqrt(pi)) exp(-z^2) evaluated in double from z and rounded once to float.</li>
+ *       backward g (2 / sqrt(pi)) exp(-z^2) evaluated in double from z and rounded once to float
+ *       (the GPU: erff, and expf of the exactly split -z^2).</li>
  * </ul>
  */
 final class CpuActivation {

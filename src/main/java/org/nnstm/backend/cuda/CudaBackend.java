@@ -352,7 +352,7 @@ public final class CudaBackend implements Backend {
     if (y == z) {
       throw new IllegalArgumentException("biasActivationForward: y may not alias z");
     }
-    launch1d(biasActivationForward, n, Pointer.to(new int[] {activationCode(phi)}), Pointer.to(new int[] {batch}),
+    launch1d(biasActivationForward, n, Pointer.to(new int[] {phi.kernelCode()}), Pointer.to(new int[] {batch}),
         Pointer.to(new int[] {rows}), Pointer.to(new int[] {cols}), Pointer.to(bz.at(0)), Pointer.to(bb.at(0)),
         Pointer.to(by.at(0)));
   }
@@ -360,7 +360,7 @@ public final class CudaBackend implements Backend {
   @Override
   public void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
     DeviceBuffer bdy = own(dy, "activationBackward dy");
-    own(z, "activationBackward z");
+    DeviceBuffer bz = own(z, "activationBackward z");
     DeviceBuffer by = own(y, "activationBackward y");
     DeviceBuffer bdz = own(dz, "activationBackward dz");
     checkRange("activationBackward dy", dy, 0, n);
@@ -370,8 +370,8 @@ public final class CudaBackend implements Backend {
     if (n == 0) {
       return;
     }
-    launch1d(activationBackward, n, Pointer.to(new int[] {activationCode(phi)}), Pointer.to(new long[] {n}),
-        Pointer.to(bdy.at(0)), Pointer.to(by.at(0)), Pointer.to(bdz.at(0)));
+    launch1d(activationBackward, n, Pointer.to(new int[] {phi.kernelCode()}), Pointer.to(new long[] {n}),
+        Pointer.to(bdy.at(0)), Pointer.to(bz.at(0)), Pointer.to(by.at(0)), Pointer.to(bdz.at(0)));
   }
 
   @Override
@@ -531,14 +531,6 @@ public final class CudaBackend implements Backend {
     long blocks = Math.min(ceilDiv(n, THREADS), MAX_BLOCKS);
     makeCurrent();
     JCudaDriver.cuLaunchKernel(f, (int) blocks, 1, 1, THREADS, 1, 1, 0, null, Pointer.to(args), null);
-  }
-
-  private static int activationCode(Activation phi) {
-    switch (phi) {
-      case TANH: return 0;
-      case IDENTITY: return 1;
-      default: throw new IllegalArgumentException("unsupported activation " + phi);
-    }
   }
 
   private DeviceBuffer own(Tensor t, String what) {
