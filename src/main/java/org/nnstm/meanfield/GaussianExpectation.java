@@ -80,6 +80,23 @@ public final class GaussianExpectation {
     return side(f, c, HALF_WIDTH, first) + side(f, c, -HALF_WIDTH, first);
   }
 
+  /**
+   * E_z[f(z)], z ~ N(0, 1), for f with a kink or jump at z = center (relu and its derivative) and structure
+   * of length 1/scale around it: as {@link #expect(DoubleUnaryOperator, double, double)}, but the panels
+   * always grow from an edge at the centre, also when scale h <= 0.5 (then all of width h, shifted to end at
+   * the centre), so each panel's integrand is smooth. {@code scale} finite and >= 0, {@code center} finite.
+   */
+  public double expectWithEdgeAt(DoubleUnaryOperator f, double center, double scale) {
+    if (!(scale >= 0) || Double.isInfinite(scale) || !Double.isFinite(center)) {
+      throw new IllegalArgumentException("expectation: scale must be finite and >= 0 and centre finite, got scale "
+          + scale + ", centre " + center);
+    }
+    double c = Math.max(-HALF_WIDTH, Math.min(HALF_WIDTH, center));
+    double first = Math.min(panelWidth, FIRST_PANEL / scale);
+    first = Math.max(first, 1e-15 * (1 + Math.abs(c)));
+    return side(f, c, HALF_WIDTH, first) + side(f, c, -HALF_WIDTH, first);
+  }
+
   /** Sum over graded panels from c to end (either direction), widths first * 1.5^k capped at the panel width. */
   private double side(DoubleUnaryOperator f, double c, double end, double first) {
     double dir = Math.signum(end - c);

@@ -66,20 +66,39 @@ public final class MeanField {
     return new MeanFieldPoint(varW, varB, q, chi1, c, chiC, xiC, xiQ, ordered ? "ordered" : "chaotic");
   }
 
-  /** {q*, chi_1, F'(q*)}: the quantities of the length map alone (no 2-D expectations). */
+  /**
+   * {q*, chi_1, F'(q*)}: the quantities of the length map alone (no 2-D expectations). For a positively
+   * homogeneous phi (k = {@link Activation#homogeneousMeanSquare()} defined: identity, relu) the length map is
+   * F(q) = sigma_w^2 k q + sigma_b^2 and chi_1 = F'(q) = sigma_w^2 k exactly, at every q (q* = 0 included,
+   * where relu'(0) itself would say 0).
+   */
   static double[] lengthMap(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
     double q = fixedPointQ(phi, varW, varB, rule);
+    double k = phi.homogeneousMeanSquare();
+    if (!Double.isNaN(k)) {
+      return new double[] {q, varW * k, varW * k};
+    }
     double s = Math.sqrt(q);
-    double chi1 = varW * rule.expect(z -> sq(phi.first(s * z)), 0, s);
-    double dFdq = s == 0 ? chi1 : varW * rule.expect(z -> z * phi.value(s * z) * phi.first(s * z), 0, s) / s;
+    double chi1 = varW * expect(rule, phi, z -> sq(phi.first(s * z)), 0, s);
+    double dFdq = s == 0 ? chi1 : varW * expect(rule, phi, z -> z * phi.value(s * z) * phi.first(s * z), 0, s) / s;
     return new double[] {q, chi1, dFdq};
   }
 
   /**
-   * The fixed point q* of the length map. Linear phi: q* = sigma_b^2 / (1 - sigma_w^2), defined for
-   * sigma_w^2 < 1 only (an error otherwise: the length map grows without bound). Bounded phi (tanh): the
-   * unique positive root, bracketed in [sigma_b^2, sigma_w^2 + sigma_b^2]; with sigma_b^2 = 0, q* = 0
+   * The fixed point q* of the length map, or an {@link IllegalArgumentException} saying the length map grows
+   * without bound (see {@link #unbounded}). Positively homogeneous phi (linear, relu; k = E[phi(z)^2], 1 and
+   * 1/2): q* = sigma_b^2 / (1 - sigma_w^2 k), defined for sigma_w^2 k < 1, and q* = 0 at sigma_w^2 k = 1 with
+   * sigma_b^2 = 0 (the marginal line, where every q is a fixed point and q = 0 the one reached from the
+   * ordered side); otherwise the error (for relu: sigma_w^2 > 2, or sigma_w^2 = 2 with sigma_b^2 > 0). Other
+   * phi: the positive root of F(q) - q, bracketed in [sigma_b^2, sigma_w^2 B^2 + sigma_b^2] for phi bounded
+   * by B ({@link Activation#bound()}: tanh, erf), else in [sigma_b^2, h] with h grown by factors of 4 until
+   * F(h) < h (an error when none up to 1e300). With sigma_b^2 = 0 (phi(0) = 0 required), q* = 0 when
+   * sigma_w^2 phi'(0)^2 <= 1, else the root above (sigma_w^2 phi'(0)^2 - 1) / (4 sigma_w^2 phi'(0)^2) divided
+   * by 4 until F(q) > q there; for erf (phi'(0)^2 = 4 / pi) the relative accuracy of q* degrades like
+   * 1e-16 / (sigma_w^2 4 / pi - 1) close above sigma_w^2 = pi / 4.
+   *
+   * <p>Tanh specifically: with sigma_b^2 = 0, q* = 0
    * when sigma_w^2 <= 1, else the root in [(sigma_w^2 - 1) / (4 sigma_w^2), sigma_w^2] (near sigma_w^2 = 1,
    * q* ~ (sigma_w^2 - 1) / 2 from tanh^2 x = x^2 - 2 x^4 / 3 + ...; below 1 - 1/sigma_w^2 = 1e-4 a
    * series in q gives q*, since the quadrature's rounding would decide the sign of F(q) - q). For tanh
@@ -89,13 +108,22 @@ public final class MeanField {
    */
   public static double fixedPointQ(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
-    if (phi == Activation.IDENTITY) {
-      if (varW >= 1) {
-        throw new IllegalArgumentException("linear activation with sigma_w^2 = " + varW
-            + " >= 1 has no finite fixed point q* (the length map grows without bound)");
+    double k = phi.homogeneousMeanSquare();
+    if (!Double.isNaN(k)) {
+      double gain = varW * k;
+      if (gain < 1) {
+        return varB / (1 - gain);
       }
-      return varB / (1 - varW);
+      if (gain == 1 && varB == 0) {
+        return 0;
+      }
+      throw new IllegalArgumentException(unboundedMessage(phi, varW, varB));
     }
+    if (varB == 0 && phi.value(0) != 0) {
+      throw new IllegalArgumentException("mean field with sigma_b^2 = 0 needs phi(0) = 0; " + phi.label()
+          + " has phi(0) = " + phi.value(0));
+    }
+    double bound = phi.bound();
     DoubleUnaryOperator g = q -> {
       double s = Math.sqrt(q);
       if (phi == Activation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
@@ -103,14 +131,15 @@ public final class MeanField {
         // the O(q^2) deficit is computed to ~1e-14 relative instead of as a difference of two O(q) numbers
         return (varW - 1) * q + varB - varW * rule.expect(z -> tanhSquareDeficit(s * z), 0, s);
       }
-      return varW * rule.expect(z -> sq(phi.value(s * z)), 0, s) + varB - q;
+      return varW * expect(rule, phi, z -> sq(phi.value(s * z)), 0, s) + varB - q;
     };
     if (varB == 0) {
-      if (varW <= 1) {
+      double slope0 = sq(phi.first(0)); // chi_1 at q = 0 is sigma_w^2 phi'(0)^2 (tanh: 1)
+      if (varW * slope0 <= 1) {
         return 0;
       }
       double delta = (varW - 1) / varW; // varW - 1 exact (Sterbenz): delta to 1 ulp
-      if (delta < 1e-4) {
+      if (phi == Activation.TANH && delta < 1e-4) {
         // E[tanh^2(sqrt(q) z)] = q - 2 q^2 + (17/3) q^3 - (62/3) q^4 + (1382/15) q^5 - (21844/45) q^6 + ...
         // (tanh^2 series times E z^2k = (2k-1)!!), so sigma_w^2 E / q = 1 reads
         // 2 q - (17/3) q^2 + (62/3) q^3 - (1382/15) q^4 + (21844/45) q^5 = delta; the next term is below
@@ -124,20 +153,75 @@ public final class MeanField {
         }
         return q;
       }
-      double lo = (varW - 1) / (4 * varW);
+      double lo = (varW * slope0 - 1) / (4 * varW * slope0);
       for (int i = 0; i < 60 && g.applyAsDouble(lo) <= 0; i++) {
         lo /= 4;
       }
-      return Brent.root(g, lo, varW, 1e-16);
+      double hi = Double.isFinite(bound) ? varW * (bound * bound) : grownBracket(g, lo);
+      if (Double.isNaN(hi)) {
+        throw new IllegalArgumentException(unboundedMessage(phi, varW, varB));
+      }
+      return Brent.root(g, lo, hi, 1e-16);
     }
     double lo = varB;
-    double hi = Math.nextUp(varW + varB); // q* <= sigma_w^2 + sigma_b^2; nextUp keeps the bracket open
+    // q* <= sigma_w^2 B^2 + sigma_b^2 (tanh, erf: B = 1); nextUp keeps the bracket open
+    double hi = Double.isFinite(bound) ? Math.nextUp(varW * (bound * bound) + varB) : grownBracket(g, varB);
+    if (Double.isNaN(hi)) {
+      throw new IllegalArgumentException(unboundedMessage(phi, varW, varB));
+    }
     // narrow the bracket to a factor of 4 (Brent's bisection is linear; q* can be 1e-150 in [1e-300, 1])
     while (hi / 4 > lo && g.applyAsDouble(hi / 4) < 0) {
       hi /= 4;
     }
     lo = Math.max(lo, hi / 4);
     return Brent.root(g, lo, hi, 1e-16);
+  }
+
+  /**
+   * For an unbounded, not homogeneous phi: the first h = 4^j max(1, from) (h <= 1e300) with g(h) < 0, where
+   * g(q) = F(q) - q; NaN when there is none (the length map grows without bound).
+   */
+  private static double grownBracket(DoubleUnaryOperator g, double from) {
+    for (double h = Math.max(1, from); h <= 1e300; h *= 4) {
+      if (g.applyAsDouble(h) < 0) {
+        return h;
+      }
+    }
+    return Double.NaN;
+  }
+
+  /**
+   * Whether the length map q -> F(q) has no finite fixed point at (sigma_w^2, sigma_b^2), so that q grows
+   * without bound with depth and no mean-field point exists ({@link #of} and {@link #fixedPointQ} refuse it):
+   * for a positively homogeneous phi (k = {@link Activation#homogeneousMeanSquare()}) when sigma_w^2 k > 1,
+   * or sigma_w^2 k = 1 with sigma_b^2 > 0 (relu: sigma_w^2 > 2, or 2 with a bias; linear: > 1, or 1 with a
+   * bias); never for a bounded phi (tanh, erf). (sigma_w^2, sigma_b^2) must be in the domain.
+   */
+  public static boolean unbounded(Activation phi, double varW, double varB) {
+    check(varW, varB);
+    double k = phi.homogeneousMeanSquare();
+    if (!Double.isNaN(k)) {
+      double gain = varW * k;
+      return gain > 1 || gain == 1 && varB > 0;
+    }
+    if (Double.isFinite(phi.bound())) {
+      return false;
+    }
+    try {
+      fixedPointQ(phi, varW, varB, DEFAULT_RULE);
+      return false;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
+
+  private static String unboundedMessage(Activation phi, double varW, double varB) {
+    double k = phi.homogeneousMeanSquare();
+    String why = Double.isNaN(k) ? "" : " (sigma_w^2 E[phi(z)^2] = " + varW * k + (varB > 0 ? " >= 1 with sigma_b^2 > 0)"
+        : " > 1)");
+    return phi.label() + " activation with sigma_w^2 = " + varW + ", sigma_b^2 = " + varB
+        + " has no finite fixed point q*: the length map grows without bound" + why
+        + " (unbounded: no ordered or chaotic phase here)";
   }
 
   /** Below this q the tanh length map is evaluated through {@link #tanhSquareDeficit}. */
@@ -169,21 +253,34 @@ public final class MeanField {
     double a = s * c;
     double b = s * Math.sqrt(Math.max(0, 1 - c * c));
     DoubleUnaryOperator f = derivative ? phi::first : phi::value;
-    // the inner integrand f(a z1 + b z2) has its structure at z2 = -a z1 / b on the length 1/b
-    return rule2.expect(z1 -> {
+    // the inner integrand f(a z1 + b z2) has its structure at z2 = -a z1 / b on the length 1/b. For a kinked
+    // phi the inner integral, a function of a z1 / b, is kinked-smoothed at z1 = 0 on the length b / |a|
+    // (relu: b (x Phi(x) + phi_N(x)), x = a z1 / b), so the outer panels are graded on that length too.
+    double outerScale = phi.smooth() || b == 0 ? s : Math.max(s, Math.abs(a) / b);
+    return expect(rule2, phi, z1 -> {
       double outer = f.applyAsDouble(s * z1);
       if (outer == 0) {
         return 0;
       }
       double center = b == 0 ? 0 : -a * z1 / b;
-      return outer * rule2.expect(z2 -> f.applyAsDouble(a * z1 + b * z2), center, b);
-    }, 0, s);
+      return outer * expect(rule2, phi, z2 -> f.applyAsDouble(a * z1 + b * z2), center, b);
+    }, 0, outerScale);
+  }
+
+  /**
+   * E_z[f(z)] with structure of length 1/scale at center: {@link GaussianExpectation#expect(DoubleUnaryOperator,
+   * double, double)} for smooth phi, {@link GaussianExpectation#expectWithEdgeAt} (a panel edge at the kink,
+   * which phi(s z) has at z = 0 and phi(a z1 + b z2) at z2 = -a z1 / b) when phi is not.
+   */
+  static double expect(GaussianExpectation rule, Activation phi, DoubleUnaryOperator f, double center,
+                       double scale) {
+    return phi.smooth() ? rule.expect(f, center, scale) : rule.expectWithEdgeAt(f, center, scale);
   }
 
   /** The stable fixed point c* < 1 of the correlation map in the chaotic phase (chi_1 > 1). */
   static double fixedPointC(Activation phi, double varW, double varB, double q, GaussianExpectation rule2) {
     DoubleUnaryOperator g = c -> (varW * correlation(phi, q, c, rule2, false) + varB) / q - c;
-    if (varB == 0 && phi != Activation.IDENTITY) {
+    if (varB == 0 && phi.odd()) {
       // odd phi, no bias: C(0) = 0 is the stable fixed point in the chaotic phase
       return 0;
     }
@@ -202,19 +299,29 @@ public final class MeanField {
   }
 
   /**
-   * The critical sigma_w^2 where chi_1 = 1 at this sigma_b^2 (the order-to-chaos transition). Linear phi:
-   * 1 for every sigma_b^2 (chi_1 = sigma_w^2). Tanh with sigma_b^2 = 0: 1. Tanh at large sigma_b^2:
-   * about 1.88 sqrt(sigma_b^2) (chi_1 ~ sigma_w^2 (4/3) / sqrt(2 pi q*)); refused when above
-   * {@value #MAX_VARIANCE}.
+   * The critical sigma_w^2 where chi_1 = 1 at this sigma_b^2 (the order-to-chaos transition). Positively
+   * homogeneous phi: 1 / k for every sigma_b^2 (chi_1 = sigma_w^2 k; linear 1, relu 2; with sigma_b^2 > 0 the
+   * length map is unbounded there, see {@link #criticalQ}). Otherwise with sigma_b^2 = 0: 1 / phi'(0)^2
+   * (tanh 1, erf pi / 4, where q* = 0). Tanh at large sigma_b^2: about 1.88 sqrt(sigma_b^2) (chi_1 ~
+   * sigma_w^2 (4/3) / sqrt(2 pi q*)); refused when above {@value #MAX_VARIANCE}. The root is bracketed
+   * upwards from 1 / phi'(0)^2 (where chi_1 <= 1 when |phi'| is largest at 0, as for tanh and erf).
    */
   public static double criticalWeightVariance(Activation phi, double varB) {
     check(1, varB);
-    if (phi == Activation.IDENTITY || varB == 0) {
-      return 1;
+    double k = phi.homogeneousMeanSquare();
+    if (!Double.isNaN(k)) {
+      return 1 / k;
+    }
+    double slope0 = sq(phi.first(0));
+    if (varB == 0) {
+      return 1 / slope0;
     }
     DoubleUnaryOperator g = vw -> lengthMap(phi, vw, varB, DEFAULT_RULE)[1] - 1;
-    double lo = 1;
-    double hi = 2;
+    double lo = 1 / slope0;
+    for (int i = 0; i < 200 && g.applyAsDouble(lo) > 0; i++) {
+      lo /= 2;
+    }
+    double hi = 2 * lo;
     while (g.applyAsDouble(hi) < 0) {
       lo = hi;
       hi *= 2;
@@ -224,6 +331,19 @@ public final class MeanField {
       }
     }
     return Brent.root(g, lo, hi, 1e-16);
+  }
+
+  /**
+   * q* on the critical line at this sigma_b^2 ({@link #criticalWeightVariance}): for a positively homogeneous
+   * phi 0 when sigma_b^2 = 0 and +Infinity otherwise (the length map is unbounded there); else q* of
+   * {@link #of} at the critical sigma_w^2.
+   */
+  public static double criticalQ(Activation phi, double varB) {
+    double vw = criticalWeightVariance(phi, varB);
+    if (!Double.isNaN(phi.homogeneousMeanSquare())) {
+      return varB == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+    return fixedPointQ(phi, vw, varB, DEFAULT_RULE);
   }
 
   /**

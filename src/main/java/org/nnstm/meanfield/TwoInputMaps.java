@@ -46,7 +46,10 @@ public final class TwoInputMaps {
     return next(phi, varW, varB, m, RULE);
   }
 
-  /** Layer l+1 from layer l with an explicit quadrature rule. */
+  /**
+   * Layer l+1 from layer l with an explicit quadrature rule: product Gauss-Legendre for smooth phi, nested
+   * 1-D rules with panel edges at the kinks when phi is not smooth ({@link Activation#smooth()}: relu).
+   */
   public static Moments next(Activation phi, double varW, double varB, Moments m, GaussianExpectation rule) {
     check(varW, varB);
     if (!(m.q1() > 0) || !(m.q2() > 0) || !Double.isFinite(m.q1()) || !Double.isFinite(m.q2())) {
@@ -58,6 +61,22 @@ public final class TwoInputMaps {
     double c = Math.max(-1, Math.min(1, m.c()));
     double a = s2 * c;
     double b = s2 * Math.sqrt(Math.max(0, 1 - c * c));
+    if (!phi.smooth()) {
+      // a kink at 0 (relu): panel edges at z = 0 and, for the inner variable, at z2 = -a z1 / b; the inner
+      // integral varies on the length b / |a| in z1 (see MeanField.correlation)
+      double outerScale = b == 0 ? s1 : Math.max(s1, Math.abs(a) / b);
+      double q1 = varW * rule.expectWithEdgeAt(z -> sq(phi.value(s1 * z)), 0, s1) + varB;
+      double q2 = varW * rule.expectWithEdgeAt(z -> sq(phi.value(s2 * z)), 0, s2) + varB;
+      double q12 = varW * rule.expectWithEdgeAt(z1 -> {
+        double outer = phi.value(s1 * z1);
+        if (outer == 0) {
+          return 0;
+        }
+        double center = b == 0 ? 0 : -a * z1 / b;
+        return outer * rule.expectWithEdgeAt(z2 -> phi.value(a * z1 + b * z2), center, b);
+      }, 0, outerScale) + varB;
+      return new Moments(q1, q2, q12);
+    }
     double q1 = varW * rule.expect(z -> sq(phi.value(s1 * z))) + varB;
     double q2 = varW * rule.expect(z -> sq(phi.value(s2 * z))) + varB;
     double q12 = varW * rule.expect2((z1, z2) -> phi.value(s1 * z1) * phi.value(a * z1 + b * z2)) + varB;

@@ -6,11 +6,11 @@ import java.util.Locale;
  * An elementwise activation phi, the one type every layer uses: the backends' fused kernels implement it
  * by its {@link #kernelCode()}, the trainer differentiates it and the mean-field theory
  * ({@code org.nnstm.meanfield}) takes its Gaussian expectations by quadrature of {@link #value},
- * {@link #first} and {@link #second}, told only the shape facts {@link #bound()}, {@link #odd()} and
- * {@link #homogeneousMeanSquare()}.
+ * {@link #first} and {@link #second}, told only the shape facts {@link #bound()}, {@link #odd()}, {@link #smooth()}
+ * and {@link #homogeneousMeanSquare()}.
  *
  * <p>Adding an activation touches four files: this one (the double-precision math, a new kernel code and the
- * three shape facts), {@code backend/cpu/CpuActivation.java} (the CPU float forward and backward loops),
+ * four shape facts), {@code backend/cpu/CpuActivation.java} (the CPU float forward and backward loops),
  * {@code cuda/activation.cu} (one case in each device function; then rerun {@code tools/build-ptx}, which
  * regenerates {@code activation.ptx}) and a test holding its reference values (closed forms or mpmath). The
  * backend contract tests, the CUDA-vs-CPU tests, the trainer and {@code MeanField} loop over
@@ -97,6 +97,11 @@ public enum Activation {
     public double homogeneousMeanSquare() {
       return 0.5;
     }
+
+    @Override
+    public boolean smooth() {
+      return false;
+    }
   },
   /**
    * phi(z) = erf(z) = (2 / sqrt(pi)) int_0^z exp(-t^2) dt (the standard error function, {@link #erf}),
@@ -170,6 +175,15 @@ public enum Activation {
   }
 
   /**
+   * Whether phi is smooth (default true); false when phi or phi' has a kink or jump, at z = 0 (relu). Then
+   * mean field's quadrature places a panel edge at the kink whatever the scale, where for smooth phi it
+   * may use uniform panels.
+   */
+  public boolean smooth() {
+    return true;
+  }
+
+  /**
    * E_z[phi(z)^2] for z ~ N(0, 1) when phi is positively homogeneous of degree 1 (phi(a z) = a phi(z) for
    * all a > 0, i.e. phi(z) = alpha z for z > 0 and beta z for z < 0), else NaN (the default). Then the
    * length map is linear, F(q) = sigma_w^2 k q + sigma_b^2 with k this value, and chi_1 = sigma_w^2
@@ -213,8 +227,9 @@ public enum Activation {
    *   <li>from 1 to below 2: the series of positive terms erf(x) = (2 / sqrt(pi)) exp(-x^2)
    *       sum_n 2^n x^(2n+1) / (1 3 5 ... (2n+1)) (no cancellation);</li>
    *   <li>from 2 to below 6: 1 - erfc(x), erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2)
-   *       / (x + ...)))), the continued fraction evaluated backwards from depth 60 (converged to rounding
-   *       at x >= 2: 0 ulp against mpmath on [2, 3); erfc <= 4.7e-3 here, so 1 - erfc loses nothing);</li>
+   *       / (x + ...)))), the continued fraction evaluated backwards from a depth of 57 at x = 2 down to 5 near
+   *       x = 6 (erfc changed by below 1e-18 absolute from deeper; erfc <= 4.7e-3 here, so 1 - erfc loses
+   *       nothing);</li>
    *   <li>6 and above: 1 (erfc(6) = 2.2e-17 is below half an ulp of 1).</li>
    * </ul>
    * exp(-x^2) is evaluated with x^2 split exactly into x*x + fma(x, x, -x*x). NaN gives NaN.
@@ -229,8 +244,8 @@ public enum Activation {
       double term = a;
       double sum = a;
       for (int n = 1; n < 40; n++) {
-        term *= -x2 / n;
-        double t = term / (2 * n + 1);
+        term *= -x2 * RECIPROCAL[n];
+        double t = term * RECIPROCAL[2 * n + 1];
         sum += t;
         if (Math.abs(t) < 1e-17 * Math.abs(sum)) {
           break;
@@ -241,8 +256,8 @@ public enum Activation {
       double twoX2 = 2 * a * a;
       double term = a;
       double sum = a;
-      for (int n = 1; n < 200; n++) {
-        term *= twoX2 / (2 * n + 1);
+      for (int n = 1; n < 60; n++) {
+        term *= twoX2 * RECIPROCAL[2 * n + 1];
         sum += term;
         if (term < 1e-17 * sum) {
           break;
@@ -251,13 +266,28 @@ public enum Activation {
       r = TWO_OVER_SQRT_PI * expMinusSquare(a) * sum;
     } else {
       double f = a;
-      for (int k = 60; k >= 1; k--) {
+      for (int k = CF_DEPTH[(int) ((a - 2) * 4)]; k >= 1; k--) {
         f = a + 0.5 * k / f;
       }
       r = 1 - ONE_OVER_SQRT_PI * expMinusSquare(a) / f;
     }
     return x < 0 ? -r : r;
   }
+
+  /** 1 / n rounded to double, n < 128 (the series of {@link #erf} multiply instead of divide). */
+  private static final double[] RECIPROCAL = new double[128];
+
+  static {
+    for (int n = 1; n < RECIPROCAL.length; n++) {
+      RECIPROCAL[n] = 1.0 / n;
+    }
+  }
+
+  /**
+   * Depth of erfc's continued fraction on [2 + j/4, 2 + (j+1)/4): the depth at which it changes erfc by below
+   * 1e-18 (absolute) on the interval, found by comparison with depth 400, plus 4.
+   */
+  private static final int[] CF_DEPTH = {57, 46, 38, 31, 26, 22, 19, 17, 14, 12, 11, 9, 8, 7, 6, 5};
 
   /** exp(-x^2) with x^2 = hi + lo split exactly (hi = x*x, lo = fma(x, x, -hi)): exp(-hi) (1 - lo). */
   static double expMinusSquare(double x) {
