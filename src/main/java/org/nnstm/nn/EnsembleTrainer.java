@@ -11,7 +11,8 @@ import org.nnstm.tensor.Tensor;
  *
  * <p>One step on rows x (all models see the same mini-batch):
  * forward z_l = y_{l-1} W_l^T + b_l, y_l = phi_l(z_l) (y_{-1} = x, broadcast to all K models);
- * loss = mean_r -ln softmax(y_L)[label_r]; backward dz_l = dy_l * phi_l'(z_l), then PyTorch's
+ * loss = mean_r -ln softmax(y_L)[label_r]; backward dz_l = dy_l * phi_l'(z_l) (any {@link
+ * org.nnstm.tensor.Activation}: the backend forms phi' from z_l or y_l, whichever it needs), then PyTorch's
  * SGD-momentum v = mu v + g, w = w - lr v. The momentum update is fused into the gradient GEMM
  * (v_W = 1 * dz^T y_{l-1} + mu * v_W, computed by one GEMM with beta = mu), followed by
  * w = w - lr v_W (axpy): the same arithmetic as {@link Backend#sgdMomentum} without a gradient buffer.

@@ -5,8 +5,9 @@ import org.nnstm.tensor.Activation;
 
 /**
  * The architecture shared by every model of an ensemble: widths n_0 (input) .. n_L (output), so L
- * linear layers, with phi = {@code hidden} after layers 1..L-1 and {@code output} after layer L. The
- * reference "Gaussian feedforward" networks use tanh everywhere, the last layer included. With
+ * linear layers, with phi = {@code hidden} after layers 1..L-1 and {@code output} after layer L, each any
+ * {@link Activation}. The reference "Gaussian feedforward" networks use tanh everywhere, the last layer
+ * included ({@link #tanh}); {@link #of} does the same with another activation. With
  * {@code biases == false} every layer is h -> W h (the deep linear Bayesian networks of the prior
  * module): the biases stay exactly zero, whatever sigma_b^2 says, and are never trained.
  */
@@ -18,6 +19,10 @@ public record NetworkSpec(int[] widths, Activation hidden, Activation output, bo
   }
 
   public NetworkSpec {
+    if (widths == null || hidden == null || output == null) {
+      throw new IllegalArgumentException("a network needs widths and a hidden and an output activation, got widths "
+          + Arrays.toString(widths) + ", hidden " + hidden + ", output " + output);
+    }
     widths = widths.clone();
     if (widths.length < 2) {
       throw new IllegalArgumentException("a network needs at least 2 widths (input and output), got "
@@ -33,6 +38,14 @@ public record NetworkSpec(int[] widths, Activation hidden, Activation output, bo
   /** Tanh after every layer, as the reference. */
   public static NetworkSpec tanh(int... widths) {
     return new NetworkSpec(widths, Activation.TANH, Activation.TANH);
+  }
+
+  /**
+   * phi after every layer, the last included, with biases: the reference architecture with another
+   * activation ({@code of(widths, Activation.TANH)} equals {@link #tanh}).
+   */
+  public static NetworkSpec of(int[] widths, Activation phi) {
+    return new NetworkSpec(widths, phi, phi);
   }
 
   /** Deep linear network without biases: h_l = W_l h_{l-1}, identity everywhere. */

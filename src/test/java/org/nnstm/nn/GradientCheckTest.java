@@ -12,7 +12,8 @@ import org.nnstm.testing.Tolerance;
 
 /**
  * The trainer's gradients (one SGD step with momentum 0 leaves v = g) against a double-precision twin
- * network, whose own backprop is checked against central finite differences.
+ * network, whose own backprop is checked against central finite differences, for every hidden activation
+ * (its double math: phi = value(z), phi' = first(z)) with itself or the identity at the output.
  */
 class GradientCheckTest {
   private static final int[] WIDTHS = {5, 7, 3, 4};
@@ -27,38 +28,54 @@ class GradientCheckTest {
     }
     int[] labels = {1, 3, 0};
     List<ModelInit> inits = List.of(new ModelInit(1.5, 0.05, 11), new ModelInit(2.5, 0.2, 12));
-    for (Activation out : new Activation[] {Activation.TANH, Activation.IDENTITY}) {
-      NetworkSpec spec = new NetworkSpec(WIDTHS, Activation.TANH, out);
-      try (Backend backend = Backends.cpu(1);
-           Ensemble net = new Ensemble(backend, spec, inits);
-           EnsembleTrainer trainer = new EnsembleTrainer(net, new EnsembleTrainer.Config(0.01f, 0f, ROWS))) {
-        double[][][] w = new double[inits.size()][][];
-        double[][][] b = new double[inits.size()][][];
-        for (int k = 0; k < inits.size(); k++) {
-          w[k] = new double[spec.depth()][];
-          b[k] = new double[spec.depth()][];
-          for (int l = 0; l < spec.depth(); l++) {
-            w[k][l] = toDouble(net.weights(k, l));
-            b[k][l] = toDouble(net.biases(k, l));
-          }
+    for (Activation hidden : Activation.values()) {
+      for (Activation out : new Activation[] {hidden, Activation.IDENTITY}) {
+        checkGradients(new NetworkSpec(WIDTHS, hidden, out), x, labels, inits);
+      }
+    }
+  }
+
+  @Test
+  void ofPutsTheActivationEverywhere() {
+    assertEquals(NetworkSpec.tanh(WIDTHS), NetworkSpec.of(WIDTHS, Activation.TANH));
+    NetworkSpec relu = NetworkSpec.of(WIDTHS, Activation.RELU);
+    for (int l = 0; l < relu.depth(); l++) {
+      assertEquals(Activation.RELU, relu.activation(l));
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpec.of(WIDTHS, null));
+  }
+
+  private static void checkGradients(NetworkSpec spec, float[] x, int[] labels, List<ModelInit> inits) {
+    try (Backend backend = Backends.cpu(1);
+         Ensemble net = new Ensemble(backend, spec, inits);
+         EnsembleTrainer trainer = new EnsembleTrainer(net, new EnsembleTrainer.Config(0.01f, 0f, ROWS))) {
+      double[][][] w = new double[inits.size()][][];
+      double[][][] b = new double[inits.size()][][];
+      for (int k = 0; k < inits.size(); k++) {
+        w[k] = new double[spec.depth()][];
+        b[k] = new double[spec.depth()][];
+        for (int l = 0; l < spec.depth(); l++) {
+          w[k][l] = toDouble(net.weights(k, l));
+          b[k][l] = toDouble(net.biases(k, l));
         }
-        trainer.trainEpoch(x, labels, new int[] {0, 1, 2}, null);
-        for (int k = 0; k < inits.size(); k++) {
-          Twin twin = new Twin(spec, w[k], b[k]);
-          double[][][] g = twin.gradients(x, labels);
-          twin.checkFiniteDifferences(x, labels, g);
-          for (int l = 0; l < spec.depth(); l++) {
-            GaussianLinear layer = net.layer(l);
-            int nw = layer.in() * layer.out();
-            float[] vw = new float[nw];
-            backend.download(layer.weightVelocity, (long) k * nw, vw, 0, nw);
-            float[] vb = new float[layer.out()];
-            backend.download(layer.biasVelocity, (long) k * layer.out(), vb, 0, layer.out());
-            Tolerance.assertClose("dL/dW" + l + " model " + k + " " + out, g[0][l], vw,
-                Tolerance.FLOAT_ATOL, Tolerance.FLOAT_SUM_RTOL);
-            Tolerance.assertClose("dL/db" + l + " model " + k + " " + out, g[1][l], vb,
-                Tolerance.FLOAT_ATOL, Tolerance.FLOAT_SUM_RTOL);
-          }
+      }
+      trainer.trainEpoch(x, labels, new int[] {0, 1, 2}, null);
+      for (int k = 0; k < inits.size(); k++) {
+        Twin twin = new Twin(spec, w[k], b[k]);
+        double[][][] g = twin.gradients(x, labels);
+        twin.checkFiniteDifferences(x, labels, g);
+        for (int l = 0; l < spec.depth(); l++) {
+          GaussianLinear layer = net.layer(l);
+          int nw = layer.in() * layer.out();
+          float[] vw = new float[nw];
+          backend.download(layer.weightVelocity, (long) k * nw, vw, 0, nw);
+          float[] vb = new float[layer.out()];
+          backend.download(layer.biasVelocity, (long) k * layer.out(), vb, 0, layer.out());
+          Tolerance.assertClose("dL/dW" + l + " model " + k + " " + spec, g[0][l], vw,
+              Tolerance.FLOAT_ATOL, Tolerance.FLOAT_SUM_RTOL);
+          Tolerance.assertClose("dL/db" + l + " model " + k + " " + spec, g[1][l], vb,
+              Tolerance.FLOAT_ATOL, Tolerance.FLOAT_SUM_RTOL);
         }
       }
     }
@@ -113,10 +130,6 @@ class GradientCheckTest {
       this.b = b;
     }
 
-    double phi(Activation a, double z) {
-      return a == Activation.TANH ? Math.tanh(z) : z;
-    }
-
     double loss(float[] x, int[] labels) {
       double total = 0;
       for (int r = 0; r < labels.length; r++) {
@@ -145,6 +158,11 @@ class GradientCheckTest {
 
     /** ys[0] = input, ys[l+1] = phi(W_l ys[l] + b_l). */
     double[][] forward(float[] x, int r) {
+      return forward(x, r, new double[spec.depth() + 1][]);
+    }
+
+    /** As {@link #forward(float[], int)}, storing the pre-activations W_l ys[l] + b_l in zs[l+1]. */
+    double[][] forward(float[] x, int r, double[][] zs) {
       int depth = spec.depth();
       double[][] ys = new double[depth + 1][];
       ys[0] = new double[spec.width(0)];
@@ -155,12 +173,14 @@ class GradientCheckTest {
         int in = spec.width(l);
         int out = spec.width(l + 1);
         ys[l + 1] = new double[out];
+        zs[l + 1] = new double[out];
         for (int o = 0; o < out; o++) {
           double s = b[l][o];
           for (int i = 0; i < in; i++) {
             s += w[l][o * in + i] * ys[l][i];
           }
-          ys[l + 1][o] = phi(spec.activation(l), s);
+          zs[l + 1][o] = s;
+          ys[l + 1][o] = spec.activation(l).value(s);
         }
       }
       return ys;
@@ -176,7 +196,8 @@ class GradientCheckTest {
         gb[l] = new double[b[l].length];
       }
       for (int r = 0; r < labels.length; r++) {
-        double[][] ys = forward(x, r);
+        double[][] zs = new double[depth + 1][];
+        double[][] ys = forward(x, r, zs);
         double[] ls = logSoftmax(ys[depth]);
         double[] dy = new double[ls.length];
         for (int c = 0; c < ls.length; c++) {
@@ -187,8 +208,7 @@ class GradientCheckTest {
           int out = spec.width(l + 1);
           double[] dz = new double[out];
           for (int o = 0; o < out; o++) {
-            double y = ys[l + 1][o];
-            dz[o] = dy[o] * (spec.activation(l) == Activation.TANH ? 1 - y * y : 1);
+            dz[o] = dy[o] * spec.activation(l).first(zs[l + 1][o]);
           }
           double[] dprev = new double[in];
           for (int o = 0; o < out; o++) {
