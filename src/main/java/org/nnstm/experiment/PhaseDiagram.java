@@ -12,20 +12,37 @@ import org.nnstm.plot.Series;
 
 /**
  * The trainability phase diagram (Schoenholz et al. 2017, Fig. 5): final validation accuracy over
- * (sigma_w^2, depth), averaged over seeds, with the mean-field depth scale xi_c(sigma_w^2) and the
- * trainability bound 6 xi_c overlaid.
+ * (sigma_w^2, depth), averaged over seeds, with the mean-field depth scale xi_c(sigma_w^2) of the network's
+ * activation and the trainability bound 6 xi_c overlaid. The curves have gaps where mean field has no
+ * point: where the length map is unbounded ({@link MeanField#unbounded}: relu beyond sigma_w^2 = 2).
  */
 public final class PhaseDiagram {
   private PhaseDiagram() {}
 
-  /** The default title: sigma_b^2 and the number of cells. */
+  /** The default title of a tanh grid: sigma_b^2 and the number of cells. */
   public static String title(List<GridResults.Cell> cells) {
-    return String.format(java.util.Locale.ROOT, "Trainability of deep tanh networks (sigma_b^2 = %s, %d cells)",
-        cells.isEmpty() ? Double.NaN : cells.get(0).varB(), cells.size());
+    return title(cells, Activation.TANH);
   }
 
-  /** Draws {@code png} from the cells (all must share one sigma_b^2). */
+  /** The default title: the activation, sigma_b^2 and the number of cells. */
+  public static String title(List<GridResults.Cell> cells, Activation phi) {
+    return String.format(java.util.Locale.ROOT, "Trainability of deep %s networks (sigma_b^2 = %s, %d cells)",
+        phi.label(), cells.isEmpty() ? Double.NaN : cells.get(0).varB(), cells.size());
+  }
+
+  /** Draws {@code png} from the cells of a tanh grid (all must share one sigma_b^2). */
   public static void draw(Path png, List<GridResults.Cell> cells, String title) {
+    draw(png, cells, title, Activation.TANH);
+  }
+
+  /**
+   * Draws {@code png} from the cells (all must share one sigma_b^2), with the mean-field curves of the
+   * activation {@code phi} the networks used.
+   */
+  public static void draw(Path png, List<GridResults.Cell> cells, String title, Activation phi) {
+    if (phi == null) {
+      throw new IllegalArgumentException("phase diagram: the activation must be given");
+    }
     if (cells.isEmpty()) {
       throw new IllegalArgumentException("phase diagram: no accuracy files (acc-*.hdf5) to draw");
     }
@@ -71,8 +88,12 @@ public final class PhaseDiagram {
     // the points are independent: computed in parallel (the figure is drawn when a grid ends, on an idle machine)
     java.util.stream.IntStream.range(0, fine).parallel().forEach(k -> {
       wx[k] = Math.max(1e-3, lo + (hi - lo) * k / (fine - 1));
-      double xc = MeanField.of(Activation.TANH, wx[k], varB, rule, rule2).xiC();
-      xi[k] = Double.isFinite(xc) ? xc : 1e9;
+      if (MeanField.unbounded(phi, wx[k], varB)) {
+        xi[k] = Double.NaN; // no fixed point q*: no mean-field curve here (a gap)
+      } else {
+        double xc = MeanField.of(phi, wx[k], varB, rule, rule2).xiC();
+        xi[k] = Double.isFinite(xc) ? xc : 1e9;
+      }
       xi6[k] = 6 * xi[k];
     });
     Plots.heatmap(png, new Plots.Heatmap(title, "sigma_w^2", "depth L", "validation accuracy", x, y, v, 0.0, 1.0,

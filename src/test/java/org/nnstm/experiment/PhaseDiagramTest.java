@@ -46,6 +46,26 @@ class PhaseDiagramTest {
   }
 
   @Test
+  void drawsEveryActivationIncludingReluBeyondItsUnboundedLine() throws Exception {
+    // relu cells on both sides of sigma_w^2 = 2 (no mean-field point beyond: the curve has a gap there)
+    List<GridResults.Cell> cells = new java.util.ArrayList<>();
+    for (double vw : new double[] {1.0, 2.0, 3.0}) {
+      for (int d : new int[] {5, 10}) {
+        cells.add(new GridResults.Cell(vw, 0.05, d, 1, new double[] {0.3, 0.5}));
+      }
+    }
+    for (org.nnstm.tensor.Activation phi : org.nnstm.tensor.Activation.values()) {
+      Path png = dir.resolve(phi.label() + ".png");
+      String title = PhaseDiagram.title(cells, phi);
+      assertTrue(title.contains("deep " + phi.label() + " networks"), title);
+      PhaseDiagram.draw(png, cells, title, phi);
+      byte[] bytes = Files.readAllBytes(png);
+      assertTrue(bytes.length > 1000 && bytes[1] == 'P', phi + " drawn");
+    }
+    assertEquals(PhaseDiagram.title(cells), PhaseDiagram.title(cells, org.nnstm.tensor.Activation.TANH));
+  }
+
+  @Test
   void emptyDirectoryIsAClearError() {
     assertEquals(2, GridResumeTest.quiet("plot", "phase", "--dir", dir.toString()));
   }
