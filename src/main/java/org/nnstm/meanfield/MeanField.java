@@ -227,6 +227,18 @@ public final class MeanField {
   }
 
   /**
+   * q* at the critical sigma_w^2 {@code criticalVarW} ({@link #criticalWeightVariance}): +Infinity where the
+   * length map has no finite fixed point there (linear phi with sigma_b^2 > 0: q* = sigma_b^2 / (1 - 1)), 0 for
+   * linear phi with sigma_b^2 = 0.
+   */
+  public static double criticalFixedPointQ(Activation phi, double criticalVarW, double varB) {
+    if (phi == Activation.IDENTITY) {
+      return varB == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+    return fixedPointQ(phi, criticalVarW, varB, DEFAULT_RULE);
+  }
+
+  /**
    * xi = -1 / ln chi (layers). chi carries an absolute error of up to ~1e-14 from the quadrature, so
    * xi's relative error is up to ~1e-14 / |ln chi|; within {@value #CHI_RESOLUTION} of 1 the sign of ln chi is
    * not resolved and xi is +Infinity (critical to the accuracy of the quadrature).
