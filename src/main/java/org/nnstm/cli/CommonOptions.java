@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.nnstm.nn.Layouts;
 import org.nnstm.tensor.Activation;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,7 @@ public final class CommonOptions {
   }
 
   /** No option: the command's stdout and stderr, for a command that prints (picocli's writers, which tests set). */
+  @Command
   public static class Streams {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

@@ -25,21 +25,15 @@ public final class MeanfieldCommand implements Callable<Integer> {
   CommonOptions.VarWGrid varW;
 
   @Mixin
-  CommonOptions.VarB varB;
-
-  @Mixin
-  CommonOptions.ActivationOption activation;
-
-  @Mixin
-  CommonOptions.Output output;
+  Model model;
 
   @Override
   public Integer call() {
     if (!varW.given()) {
       throw new IllegalArgumentException("--var-w is required (or use: nnstm meanfield critical)");
     }
-    Activation phi = activation.phi();
-    double vb = varB.value();
+    Activation phi = model.activation.phi();
+    double vb = model.varB.value();
     double[] grid = varW.values();
     // every point first: an error (out of the domain, no fixed point q*) leaves stdout empty
     List<MeanFieldPoint> points = new ArrayList<>();
@@ -50,7 +44,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--var-w " + vw + " --var-b " + vb + ": " + e.getMessage(), e);
       }
     }
-    CommonOptions.Table table = output.table("%-8s %-8s %-13.10g %-13.10g %-13.10g %-13.10g %-13.6g %-13.6g %s",
+    CommonOptions.Table table = model.output.table("%-8s %-8s %-13.10g %-13.10g %-13.10g %-13.10g %-13.6g %-13.6g %s",
         "var_w", "var_b", "q_star", "chi_1", "c_star", "chi_c", "xi_c", "xi_q", "phase");
     for (MeanFieldPoint p : points) {
       table.row(p.varW(), p.varB(), p.qStar(), p.chi1(), p.cStar(), p.chiC(), p.xiC(), p.xiQ(), p.phase());
@@ -58,11 +52,8 @@ public final class MeanfieldCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code nnstm meanfield critical}: the critical sigma_w^2 (chi_1 = 1) at a sigma_b^2. */
-  @Command(name = "critical", mixinStandardHelpOptions = true,
-      description = {"The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there (Infinity where the "
-          + "length map has no finite fixed point).", "Output: one line; with --json one object: var_b, var_w, q_star."})
-  static final class Critical implements Callable<Integer> {
+  /** What both commands take: the network (sigma_b^2, the activation) and --json. */
+  static final class Model {
     @Mixin
     CommonOptions.VarB varB;
 
@@ -71,11 +62,20 @@ public final class MeanfieldCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions.Output output;
+  }
+
+  /** {@code nnstm meanfield critical}: the critical sigma_w^2 (chi_1 = 1) at a sigma_b^2. */
+  @Command(name = "critical", mixinStandardHelpOptions = true,
+      description = {"The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there (Infinity where the "
+          + "length map has no finite fixed point).", "Output: one line; with --json one object: var_b, var_w, q_star."})
+  static final class Critical implements Callable<Integer> {
+    @Mixin
+    Model model;
 
     @Override
     public Integer call() {
-      Activation phi = activation.phi();
-      double vb = varB.value();
+      Activation phi = model.activation.phi();
+      double vb = model.varB.value();
       double vw;
       double q;
       try {
@@ -84,7 +84,7 @@ public final class MeanfieldCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--var-b " + vb + ": " + e.getMessage(), e);
       }
-      output.row(String.format(Locale.ROOT, "var_b %s  critical var_w %.15g  q_star %.15g", vb, vw, q),
+      model.output.row(String.format(Locale.ROOT, "var_b %s  critical var_w %.15g  q_star %.15g", vb, vw, q),
           "var_b", vb, "var_w", vw, "q_star", q);
       return 0;
     }
