@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.nnstm.nn.Layouts;
 import org.nnstm.tensor.Activation;
 import picocli.CommandLine.Command;
@@ -107,10 +109,24 @@ public final class CommonOptions {
       return new Table(output, format, keys, headerLabels);
     }
 
-    /** The text header: each label in its column's width and alignment ({@code %-13.10g} gives {@code %-13s}). */
+    /**
+     * The text header: each label in its column's width and alignment ({@code %-13.10g} gives {@code %-13s},
+     * {@code %+8.1f} gives {@code %8s}); {@code %%} and {@code %n} stay.
+     */
     String header() {
-      return String.format(Locale.ROOT, format.replaceAll("%(-?\\d*)(\\.\\d+)?[a-zA-Z]", "%$1s"), (Object[]) labels);
+      Matcher m = CONVERSION.matcher(format);
+      StringBuilder labelFormat = new StringBuilder();
+      while (m.find()) {
+        String c = m.group().equals("%%") || m.group().equals("%n") ? m.group()
+            : "%" + (m.group(1).contains("-") ? "-" : "") + m.group(2) + "s";
+        m.appendReplacement(labelFormat, Matcher.quoteReplacement(c));
+      }
+      m.appendTail(labelFormat);
+      return String.format(Locale.ROOT, labelFormat.toString(), (Object[]) labels);
     }
+
+    /** A printf conversion: flags, width, precision, conversion character; or %% or %n. */
+    private static final Pattern CONVERSION = Pattern.compile("%%|%n|%([-#+ 0,(]*)(\\d*)(\\.\\d+)?[a-zA-Z]");
 
     /** Prints one row (and the header first, for text output). */
     public void row(Object... values) {

@@ -57,6 +57,8 @@ class CommonOptionsTest {
     assertEquals("var_w   var_b  depth  seed  epoch  train_loss  val_loss  val_acc  seconds",
         new CommonOptions.Table(null, "%-7.4g %-6.4g %5d %5d %6d  %10.5f  %8.5f  %7.4f  %7.1f", epoch, epoch)
             .header());
+    String[] pct = {"gain", "share", "n"};
+    assertEquals("  gain share%   n", new CommonOptions.Table(null, "%+6.1f %5.0f%% %03d", pct, pct).header());
     assertThrows(IllegalArgumentException.class,
         () -> new CommonOptions.Table(null, "%s %s", new String[] {"a", "b"}, new String[] {"a"}));
   }
