@@ -173,10 +173,14 @@ public final class CommonOptions {
     }
   }
 
-  /** {@code --var-w} as a grid of sigma_w^2 values: a list or a range a:b:s ({@link Ranges}); optional. */
-  public static final class VarWGrid {
-    @Option(names = "--var-w", paramLabel = "LIST|A:B:S",
-        description = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).")
+  /**
+   * {@code --var-w} as a grid of sigma_w^2 values: a list or a range a:b:s ({@link Ranges}). Take
+   * {@link OptionalVarWGrid} or {@link RequiredVarWGrid}: the same option, optional or required.
+   */
+  public abstract static class VarWGrid {
+    static final String LABEL = "LIST|A:B:S";
+    static final String HELP = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).";
+
     String varW;
 
     /** Whether --var-w was given. */
@@ -190,6 +194,22 @@ public final class CommonOptions {
         throw new IllegalArgumentException("--var-w is required");
       }
       return Ranges.doubles("--var-w", varW);
+    }
+  }
+
+  /** {@link VarWGrid}, optional: for a command that can run without a grid. */
+  public static final class OptionalVarWGrid extends VarWGrid {
+    @Option(names = "--var-w", paramLabel = LABEL, description = HELP)
+    void set(String text) {
+      varW = text;
+    }
+  }
+
+  /** {@link VarWGrid}, required (picocli's usage error when missing). */
+  public static final class RequiredVarWGrid extends VarWGrid {
+    @Option(names = "--var-w", required = true, paramLabel = LABEL, description = HELP)
+    void set(String text) {
+      varW = text;
     }
   }
 

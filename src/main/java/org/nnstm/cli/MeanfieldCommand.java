@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {MeanfieldCommand.Critical.class})
 public final class MeanfieldCommand implements Callable<Integer> {
   @Mixin
-  CommonOptions.VarWGrid varW;
+  CommonOptions.OptionalVarWGrid varW;
 
   @Mixin
   Model model;

@@ -1,7 +1,9 @@
 package org.nnstm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,6 +63,46 @@ class CommonOptionsTest {
     assertEquals("  gain share%   n", new CommonOptions.Table(null, "%+6.1f %5.0f%% %03d", pct, pct).header());
     assertThrows(IllegalArgumentException.class,
         () -> new CommonOptions.Table(null, "%s %s", new String[] {"a", "b"}, new String[] {"a"}));
+  }
+
+  @Command(name = "g")
+  static final class GridCommand implements Runnable {
+    @Mixin
+    CommonOptions.RequiredVarWGrid varW;
+
+    double[] values;
+
+    @Override
+    public void run() {
+      values = varW.values();
+    }
+  }
+
+  @Command(name = "o")
+  static final class OptionalGridCommand implements Runnable {
+    @Mixin
+    CommonOptions.OptionalVarWGrid varW;
+
+    @Override
+    public void run() {
+      varW.values();
+    }
+  }
+
+  @Test
+  void varWGridRequiredOrOptional() {
+    GridCommand g = new GridCommand();
+    CommandLine cl = new CommandLine(g);
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(0, cl.execute("--var-w", "1.0:2.0:0.5"));
+    assertEquals(List.of(1.0, 1.5, 2.0), List.of(g.values[0], g.values[1], g.values[2]));
+    assertEquals(2, cl.execute());
+    assertTrue(err.toString().startsWith("Missing required option: '--var-w=LIST|A:B:S'"), err.toString());
+    OptionalGridCommand o = new OptionalGridCommand();
+    assertEquals(0, new CommandLine(o).parseArgs().errors().size());
+    assertFalse(o.varW.given());
+    assertThrows(IllegalArgumentException.class, () -> o.varW.values());
   }
 
   @Test
