@@ -161,7 +161,7 @@ public final class CommonOptions {
     }
   }
 
-  /** {@code --header} of the CSV readers: whether the first line of each file is a header. */
+  /** {@code --header} of the CSV readers (whether the first line of each file is a header), and the readers. */
   public static final class CsvHeader {
     @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
         description = "auto (default): the first line is a header only if every field starts with a letter or '_' "
@@ -170,6 +170,16 @@ public final class CommonOptions {
 
     KdeCsv.Header header() {
       return KdeCsv.Header.parse("--header", header);
+    }
+
+    /** The file as a matrix ({@link KdeCsv#readMatrix}) under this --header. */
+    double[][] matrix(Path file) {
+      return KdeCsv.readMatrix(file, header());
+    }
+
+    /** The file as a vector ({@link KdeCsv#readVector}) under this --header. */
+    double[] vector(Path file) {
+      return KdeCsv.readVector(file, header());
     }
   }
 

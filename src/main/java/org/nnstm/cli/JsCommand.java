@@ -30,9 +30,8 @@ public final class JsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    KdeCsv.Header h = header.header();
-    double[] pv = KdeCsv.readVector(p, h);
-    double[] qv = KdeCsv.readVector(q, h);
+    double[] pv = header.vector(p);
+    double[] qv = header.vector(q);
     if (pv.length != qv.length) {
       throw new IllegalArgumentException(
           String.format("%s has %d values but %s has %d", p, pv.length, q, qv.length));

@@ -43,23 +43,23 @@ public final class KdeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GaussianKde.Bandwidth bw = GaussianKde.Bandwidth.parse(bandwidth);
-    KdeCsv.Header h = header.header();
+    header.header(); // checks --header before --backend and the files
     String be = backend.toLowerCase(java.util.Locale.ROOT);
     if (!java.util.List.of("exact", "cpu", "cuda", "auto").contains(be)) {
       throw new IllegalArgumentException("unknown --backend '" + backend + "': use exact, cpu, cuda or auto");
     }
-    double[][] s = KdeCsv.readMatrix(samples, h);
+    double[][] s = header.matrix(samples);
     if (s.length < 2) {
       throw new IllegalArgumentException(samples + ": KDE needs at least 2 samples, got " + s.length);
     }
-    double[][] p = KdeCsv.readMatrix(points, h);
+    double[][] p = header.matrix(points);
     if (p[0].length != s[0].length) {
       throw new IllegalArgumentException(String.format("%s has %d columns but %s has %d: dimensions must match",
           points, p[0].length, samples, s[0].length));
     }
     double[] w = null;
     if (weights != null) {
-      w = KdeCsv.readVector(weights, h);
+      w = header.vector(weights);
       if (w.length != s.length) {
         throw new IllegalArgumentException(
             String.format("%s has %d weights but %s has %d samples", weights, w.length, samples, s.length));
