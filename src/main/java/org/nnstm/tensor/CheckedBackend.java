@@ -136,8 +136,7 @@ public abstract class CheckedBackend implements Backend {
   public final void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
     checkOpen();
     array("upload: src", src, srcOffset, count);
-    tensor("upload: dst", dst);
-    range("upload: dst", dst, dstOffset, count);
+    operand("upload: dst", dst, dstOffset, count);
     if (count > 0) {
       doUpload(src, srcOffset, dst, dstOffset, count);
     }
@@ -146,8 +145,7 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
     checkOpen();
-    tensor("download: src", src);
-    range("download: src", src, srcOffset, count);
+    operand("download: src", src, srcOffset, count);
     array("download: dst", dst, dstOffset, count);
     if (count > 0) {
       doDownload(src, srcOffset, dst, dstOffset, count);
@@ -158,10 +156,8 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void copy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
     checkOpen();
-    tensor("copy: src", src);
-    tensor("copy: dst", dst);
-    range("copy: src", src, srcOffset, count);
-    range("copy: dst", dst, dstOffset, count);
+    operand("copy: src", src, srcOffset, count);
+    operand("copy: dst", dst, dstOffset, count);
     if (src == dst && count > 0 && srcOffset < dstOffset + count && dstOffset < srcOffset + count) {
       throw new IllegalArgumentException("copy: regions [" + srcOffset + ", +" + count + ") and ["
           + dstOffset + ", +" + count + ") of one tensor overlap");
@@ -174,8 +170,7 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void fill(Tensor t, long offset, long count, float value) {
     checkOpen();
-    tensor("fill: t", t);
-    range("fill: t", t, offset, count);
+    operand("fill: t", t, offset, count);
     if (count > 0) {
       doFill(t, offset, count, value);
     }
@@ -196,15 +191,14 @@ public abstract class CheckedBackend implements Backend {
                                  Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c,
                                  long strideC, int batch, float alpha2, Tensor y) {
     checkGemm("gemmThenAxpy", m, n, k, a, strideA, b, strideB, c, strideC, batch);
-    tensor("gemmThenAxpy: y", y);
-    if (y == c) {
-      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
-    }
     if (strideC != (long) m * n) {
       throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
           + (long) m * n + ")");
     }
-    range("gemmThenAxpy: y", y, 0, (long) m * n * batch);
+    operand("gemmThenAxpy: y", y, (long) m * n * batch);
+    if (y == c) {
+      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
+    }
     doGemmThenAxpy(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, alpha2, y);
   }
 
@@ -233,10 +227,8 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void axpy(long n, float alpha, Tensor x, Tensor y) {
     checkOpen();
-    tensor("axpy: x", x);
-    tensor("axpy: y", y);
-    range("axpy: x", x, 0, n);
-    range("axpy: y", y, 0, n);
+    operand("axpy: x", x, n);
+    operand("axpy: y", y, n);
     if (n > 0) {
       doAxpy(n, alpha, x, y);
     }
@@ -253,16 +245,13 @@ public abstract class CheckedBackend implements Backend {
     positive(op + ": batch", batch);
     positive(op + ": rows", rows);
     positive(op + ": cols", cols);
-    tensor(op + ": z", z);
-    tensor(op + ": bias", bias);
-    tensor(op + ": y", y);
+    long total = (long) batch * rows * cols;
+    operand(op + ": z", z, total);
+    operand(op + ": bias", bias, (long) batch * cols);
+    operand(op + ": y", y, total);
     if (y == z) {
       throw new IllegalArgumentException(op + ": y may not alias z");
     }
-    long total = (long) batch * rows * cols;
-    range(op + ": z", z, 0, total);
-    range(op + ": y", y, 0, total);
-    range(op + ": bias", bias, 0, (long) batch * cols);
     doBiasActivationForward(phi, batch, rows, cols, z, bias, y);
   }
 
@@ -271,17 +260,13 @@ public abstract class CheckedBackend implements Backend {
     String op = "activationBackward";
     checkOpen();
     notNull(op + ": phi", phi);
-    tensor(op + ": dy", dy);
-    tensor(op + ": z", z);
-    tensor(op + ": y", y);
-    tensor(op + ": dz", dz);
+    operand(op + ": dy", dy, n);
+    operand(op + ": z", z, n);
+    operand(op + ": y", y, n);
+    operand(op + ": dz", dz, n);
     if (dz == z || dz == y) {
       throw new IllegalArgumentException(op + ": dz may not alias " + (dz == z ? "z" : "y"));
     }
-    range(op + ": dy", dy, 0, n);
-    range(op + ": z", z, 0, n);
-    range(op + ": y", y, 0, n);
-    range(op + ": dz", dz, 0, n);
     if (n > 0) {
       doActivationBackward(phi, n, dy, z, y, dz);
     }
@@ -294,10 +279,8 @@ public abstract class CheckedBackend implements Backend {
     positive(op + ": batch", batch);
     positive(op + ": rows", rows);
     positive(op + ": cols", cols);
-    tensor(op + ": dz", dz);
-    tensor(op + ": db", db);
-    range(op + ": dz", dz, 0, (long) batch * rows * cols);
-    range(op + ": db", db, 0, (long) batch * cols);
+    operand(op + ": dz", dz, (long) batch * rows * cols);
+    operand(op + ": db", db, (long) batch * cols);
     doColumnSums(batch, rows, cols, dz, beta, db);
   }
 
@@ -309,15 +292,11 @@ public abstract class CheckedBackend implements Backend {
     positive(op + ": batch", batch);
     positive(op + ": rows", rows);
     positive(op + ": classes", classes);
-    tensor(op + ": logits", logits);
-    tensor(op + ": labels", labels);
-    tensor(op + ": grad", grad);
-    tensor(op + ": stats", stats);
     long total = (long) batch * rows * classes;
-    range(op + ": logits", logits, 0, total);
-    range(op + ": labels", labels, 0, rows);
-    range(op + ": grad", grad, 0, total);
-    range(op + ": stats", stats, 0, 2L * batch);
+    operand(op + ": logits", logits, total);
+    operand(op + ": labels", labels, rows);
+    operand(op + ": grad", grad, total);
+    operand(op + ": stats", stats, 2L * batch);
     doSoftmaxCrossEntropy(batch, rows, classes, logits, labels, gradScale, grad, stats);
   }
 
@@ -329,19 +308,13 @@ public abstract class CheckedBackend implements Backend {
     positive(op + ": batch", batch);
     positive(op + ": rows", rows);
     positive(op + ": cols", cols);
-    tensor(op + ": u", u);
-    tensor(op + ": g", g);
-    tensor(op + ": target", target);
-    tensor(op + ": pred", pred);
-    tensor(op + ": gradU", gradU);
-    tensor(op + ": stats", stats);
     long per = (long) rows * cols;
-    range(op + ": u", u, 0, per * batch);
-    range(op + ": g", g, 0, batch);
-    range(op + ": target", target, 0, per);
-    range(op + ": pred", pred, 0, per * batch);
-    range(op + ": gradU", gradU, 0, per * batch);
-    range(op + ": stats", stats, 0, batch);
+    operand(op + ": u", u, per * batch);
+    operand(op + ": g", g, batch);
+    operand(op + ": target", target, per);
+    operand(op + ": pred", pred, per * batch);
+    operand(op + ": gradU", gradU, per * batch);
+    operand(op + ": stats", stats, batch);
     doCubicReadoutSquaredError(batch, rows, cols, u, g, target, gradScale, pred, gradU, stats);
   }
 
@@ -349,12 +322,9 @@ public abstract class CheckedBackend implements Backend {
   public final void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
     String op = "sgdMomentum";
     checkOpen();
-    tensor(op + ": w", w);
-    tensor(op + ": g", g);
-    tensor(op + ": v", v);
-    range(op + ": w", w, 0, n);
-    range(op + ": g", g, 0, n);
-    range(op + ": v", v, 0, n);
+    operand(op + ": w", w, n);
+    operand(op + ": g", g, n);
+    operand(op + ": v", v, n);
     if (n > 0) {
       doSgdMomentum(n, lr, mu, w, g, v);
     }
@@ -370,14 +340,10 @@ public abstract class CheckedBackend implements Backend {
     positive(op + ": n", n);
     positive(op + ": m", m);
     positive(op + ": d", d);
-    tensor(op + ": samples", samples);
-    tensor(op + ": logWeights", logWeights);
-    tensor(op + ": points", points);
-    tensor(op + ": out", out);
-    range(op + ": samples", samples, 0, (long) n * d);
-    range(op + ": logWeights", logWeights, 0, n);
-    range(op + ": points", points, 0, (long) m * d);
-    range(op + ": out", out, 0, m);
+    operand(op + ": samples", samples, (long) n * d);
+    operand(op + ": logWeights", logWeights, n);
+    operand(op + ": points", points, (long) m * d);
+    operand(op + ": out", out, m);
     doGaussianKernelLogSums(n, m, d, samples, logWeights, points, out);
   }
 
@@ -386,8 +352,7 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void fillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
     checkOpen();
-    tensor("fillGaussian: t", t);
-    range("fillGaussian: t", t, offset, count);
+    operand("fillGaussian: t", t, offset, count);
     if (count > 0) {
       doFillGaussian(t, offset, count, std, seed, stream);
     }
@@ -411,6 +376,17 @@ public abstract class CheckedBackend implements Backend {
     if (t.isClosed()) {
       throw new IllegalArgumentException(what + " is closed");
     }
+  }
+
+  /** t is non-null, of this backend and open, and its first count elements exist. */
+  private void operand(String what, Tensor t, long count) {
+    operand(what, t, 0, count);
+  }
+
+  /** t is non-null, of this backend and open, and [offset, offset + count) lies in it. */
+  private void operand(String what, Tensor t, long offset, long count) {
+    tensor(what, t);
+    range(what, t, offset, count);
   }
 
   /** [offset, offset + count) lies in t. */
