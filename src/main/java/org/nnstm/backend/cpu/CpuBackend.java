@@ -22,6 +22,10 @@ import org.nnstm.tensor.Tensor;
  *
  * <p>Thread safety: one backend serves one calling thread at a time (its ops are not re-entrant); tensors and
  * the backend may be handed between threads. Separate backends may be used concurrently.
+ *
+ * <p>Arguments are checked by {@link CheckedBackend} before an op reaches this class; what stays here is this
+ * backend's own limit (at most {@value #CHUNK} classes in softmaxCrossEntropy) and the label values, which it
+ * reads anyway.
  */
 public final class CpuBackend extends CheckedBackend {
   static final int CHUNK = 4096;
