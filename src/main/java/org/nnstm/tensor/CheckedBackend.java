@@ -135,8 +135,8 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
     checkOpen();
-    array("upload: src", src, srcOffset, count);
-    operand("upload: dst", dst, dstOffset, count);
+    array("upload", "src", src, srcOffset, count);
+    operand("upload", "dst", dst, dstOffset, count);
     if (count > 0) {
       doUpload(src, srcOffset, dst, dstOffset, count);
     }
@@ -145,8 +145,8 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
     checkOpen();
-    operand("download: src", src, srcOffset, count);
-    array("download: dst", dst, dstOffset, count);
+    operand("download", "src", src, srcOffset, count);
+    array("download", "dst", dst, dstOffset, count);
     if (count > 0) {
       doDownload(src, srcOffset, dst, dstOffset, count);
     }
@@ -156,8 +156,8 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void copy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
     checkOpen();
-    operand("copy: src", src, srcOffset, count);
-    operand("copy: dst", dst, dstOffset, count);
+    operand("copy", "src", src, srcOffset, count);
+    operand("copy", "dst", dst, dstOffset, count);
     if (src == dst && count > 0 && srcOffset < dstOffset + count && dstOffset < srcOffset + count) {
       throw new IllegalArgumentException("copy: regions [" + srcOffset + ", +" + count + ") and ["
           + dstOffset + ", +" + count + ") of one tensor overlap");
@@ -170,7 +170,7 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void fill(Tensor t, long offset, long count, float value) {
     checkOpen();
-    operand("fill: t", t, offset, count);
+    operand("fill", "t", t, offset, count);
     if (count > 0) {
       doFill(t, offset, count, value);
     }
@@ -195,7 +195,7 @@ public abstract class CheckedBackend implements Backend {
       throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
           + (long) m * n + ")");
     }
-    operand("gemmThenAxpy: y", y, (long) m * n * batch);
+    operand("gemmThenAxpy", "y", y, (long) m * n * batch);
     if (y == c) {
       throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
     }
@@ -205,13 +205,13 @@ public abstract class CheckedBackend implements Backend {
   private void checkGemm(String op, int m, int n, int k, Tensor a, long strideA, Tensor b, long strideB, Tensor c,
                          long strideC, int batch) {
     checkOpen();
-    positive(op + ": m", m);
-    positive(op + ": n", n);
-    positive(op + ": k", k);
-    positive(op + ": batch", batch);
-    tensor(op + ": a", a);
-    tensor(op + ": b", b);
-    tensor(op + ": c", c);
+    positive(op, "m", m);
+    positive(op, "n", n);
+    positive(op, "k", k);
+    positive(op, "batch", batch);
+    tensor(op, "a", a);
+    tensor(op, "b", b);
+    tensor(op, "c", c);
     if (strideA < 0 || strideB < 0 || strideC < 0) {
       throw new IllegalArgumentException(op + ": strides must be >= 0, got strideA " + strideA
           + ", strideB " + strideB + ", strideC " + strideC);
@@ -219,16 +219,16 @@ public abstract class CheckedBackend implements Backend {
     if (strideC == 0 && batch > 1) {
       throw new IllegalArgumentException(op + ": strideC is 0 with batch " + batch);
     }
-    batched(op + ": a (" + m + "x" + k + ")", a, strideA, (long) m * k, batch);
-    batched(op + ": b (" + k + "x" + n + ")", b, strideB, (long) k * n, batch);
-    batched(op + ": c (" + m + "x" + n + ")", c, strideC, (long) m * n, batch);
+    batched(op, "a", m, k, a, strideA, batch);
+    batched(op, "b", k, n, b, strideB, batch);
+    batched(op, "c", m, n, c, strideC, batch);
   }
 
   @Override
   public final void axpy(long n, float alpha, Tensor x, Tensor y) {
     checkOpen();
-    operand("axpy: x", x, n);
-    operand("axpy: y", y, n);
+    operand("axpy", "x", x, n);
+    operand("axpy", "y", y, n);
     if (n > 0) {
       doAxpy(n, alpha, x, y);
     }
@@ -241,14 +241,14 @@ public abstract class CheckedBackend implements Backend {
                                           Tensor y) {
     String op = "biasActivationForward";
     checkOpen();
-    notNull(op + ": phi", phi);
-    positive(op + ": batch", batch);
-    positive(op + ": rows", rows);
-    positive(op + ": cols", cols);
+    notNull(op, "phi", phi);
+    positive(op, "batch", batch);
+    positive(op, "rows", rows);
+    positive(op, "cols", cols);
     long total = (long) batch * rows * cols;
-    operand(op + ": z", z, total);
-    operand(op + ": bias", bias, (long) batch * cols);
-    operand(op + ": y", y, total);
+    operand(op, "z", z, total);
+    operand(op, "bias", bias, (long) batch * cols);
+    operand(op, "y", y, total);
     if (y == z) {
       throw new IllegalArgumentException(op + ": y may not alias z");
     }
@@ -259,11 +259,11 @@ public abstract class CheckedBackend implements Backend {
   public final void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
     String op = "activationBackward";
     checkOpen();
-    notNull(op + ": phi", phi);
-    operand(op + ": dy", dy, n);
-    operand(op + ": z", z, n);
-    operand(op + ": y", y, n);
-    operand(op + ": dz", dz, n);
+    notNull(op, "phi", phi);
+    operand(op, "dy", dy, n);
+    operand(op, "z", z, n);
+    operand(op, "y", y, n);
+    operand(op, "dz", dz, n);
     if (dz == z || dz == y) {
       throw new IllegalArgumentException(op + ": dz may not alias " + (dz == z ? "z" : "y"));
     }
@@ -276,11 +276,11 @@ public abstract class CheckedBackend implements Backend {
   public final void columnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db) {
     String op = "columnSums";
     checkOpen();
-    positive(op + ": batch", batch);
-    positive(op + ": rows", rows);
-    positive(op + ": cols", cols);
-    operand(op + ": dz", dz, (long) batch * rows * cols);
-    operand(op + ": db", db, (long) batch * cols);
+    positive(op, "batch", batch);
+    positive(op, "rows", rows);
+    positive(op, "cols", cols);
+    operand(op, "dz", dz, (long) batch * rows * cols);
+    operand(op, "db", db, (long) batch * cols);
     doColumnSums(batch, rows, cols, dz, beta, db);
   }
 
@@ -289,14 +289,14 @@ public abstract class CheckedBackend implements Backend {
                                         float gradScale, Tensor grad, Tensor stats) {
     String op = "softmaxCrossEntropy";
     checkOpen();
-    positive(op + ": batch", batch);
-    positive(op + ": rows", rows);
-    positive(op + ": classes", classes);
+    positive(op, "batch", batch);
+    positive(op, "rows", rows);
+    positive(op, "classes", classes);
     long total = (long) batch * rows * classes;
-    operand(op + ": logits", logits, total);
-    operand(op + ": labels", labels, rows);
-    operand(op + ": grad", grad, total);
-    operand(op + ": stats", stats, 2L * batch);
+    operand(op, "logits", logits, total);
+    operand(op, "labels", labels, rows);
+    operand(op, "grad", grad, total);
+    operand(op, "stats", stats, 2L * batch);
     doSoftmaxCrossEntropy(batch, rows, classes, logits, labels, gradScale, grad, stats);
   }
 
@@ -305,16 +305,16 @@ public abstract class CheckedBackend implements Backend {
                                              float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
     String op = "cubicReadoutSquaredError";
     checkOpen();
-    positive(op + ": batch", batch);
-    positive(op + ": rows", rows);
-    positive(op + ": cols", cols);
+    positive(op, "batch", batch);
+    positive(op, "rows", rows);
+    positive(op, "cols", cols);
     long per = (long) rows * cols;
-    operand(op + ": u", u, per * batch);
-    operand(op + ": g", g, batch);
-    operand(op + ": target", target, per);
-    operand(op + ": pred", pred, per * batch);
-    operand(op + ": gradU", gradU, per * batch);
-    operand(op + ": stats", stats, batch);
+    operand(op, "u", u, per * batch);
+    operand(op, "g", g, batch);
+    operand(op, "target", target, per);
+    operand(op, "pred", pred, per * batch);
+    operand(op, "gradU", gradU, per * batch);
+    operand(op, "stats", stats, batch);
     doCubicReadoutSquaredError(batch, rows, cols, u, g, target, gradScale, pred, gradU, stats);
   }
 
@@ -322,9 +322,9 @@ public abstract class CheckedBackend implements Backend {
   public final void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
     String op = "sgdMomentum";
     checkOpen();
-    operand(op + ": w", w, n);
-    operand(op + ": g", g, n);
-    operand(op + ": v", v, n);
+    operand(op, "w", w, n);
+    operand(op, "g", g, n);
+    operand(op, "v", v, n);
     if (n > 0) {
       doSgdMomentum(n, lr, mu, w, g, v);
     }
@@ -337,13 +337,13 @@ public abstract class CheckedBackend implements Backend {
                                           Tensor out) {
     String op = "gaussianKernelLogSums";
     checkOpen();
-    positive(op + ": n", n);
-    positive(op + ": m", m);
-    positive(op + ": d", d);
-    operand(op + ": samples", samples, (long) n * d);
-    operand(op + ": logWeights", logWeights, n);
-    operand(op + ": points", points, (long) m * d);
-    operand(op + ": out", out, m);
+    positive(op, "n", n);
+    positive(op, "m", m);
+    positive(op, "d", d);
+    operand(op, "samples", samples, (long) n * d);
+    operand(op, "logWeights", logWeights, n);
+    operand(op, "points", points, (long) m * d);
+    operand(op, "out", out, m);
     doGaussianKernelLogSums(n, m, d, samples, logWeights, points, out);
   }
 
@@ -352,72 +352,79 @@ public abstract class CheckedBackend implements Backend {
   @Override
   public final void fillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
     checkOpen();
-    operand("fillGaussian: t", t, offset, count);
+    operand("fillGaussian", "t", t, offset, count);
     if (count > 0) {
       doFillGaussian(t, offset, count, std, seed, stream);
     }
   }
 
   // ---------------------------------------------------------------- checks
+  // Each takes the op's and the argument's names apart and joins them only to throw: no work beyond the
+  // comparisons when the arguments are good.
 
-  private static void notNull(String what, Object o) {
+  private static void notNull(String op, String arg, Object o) {
     if (o == null) {
-      throw new IllegalArgumentException(what + " is null");
+      throw new IllegalArgumentException(op + ": " + arg + " is null");
     }
   }
 
   /** t is non-null, of this backend and open. */
-  private void tensor(String what, Tensor t) {
-    notNull(what, t);
+  private void tensor(String op, String arg, Tensor t) {
+    notNull(op, arg, t);
     if (t.backend() != this) {
-      throw new IllegalArgumentException(what + " belongs to " + t.backend().name() + ", not to " + name()
-          + "; transfer it explicitly with download/upload");
+      throw new IllegalArgumentException(op + ": " + arg + " belongs to " + t.backend().name() + ", not to "
+          + name() + "; transfer it explicitly with download/upload");
     }
     if (t.isClosed()) {
-      throw new IllegalArgumentException(what + " is closed");
+      throw new IllegalArgumentException(op + ": " + arg + " is closed");
     }
   }
 
   /** t is non-null, of this backend and open, and its first count elements exist. */
-  private void operand(String what, Tensor t, long count) {
-    operand(what, t, 0, count);
+  private void operand(String op, String arg, Tensor t, long count) {
+    operand(op, arg, t, 0, count);
   }
 
   /** t is non-null, of this backend and open, and [offset, offset + count) lies in it. */
-  private void operand(String what, Tensor t, long offset, long count) {
-    tensor(what, t);
-    range(what, t, offset, count);
+  private void operand(String op, String arg, Tensor t, long offset, long count) {
+    tensor(op, arg, t);
+    range(op, arg, t, offset, count);
   }
 
   /** [offset, offset + count) lies in t. */
-  private static void range(String what, Tensor t, long offset, long count) {
+  private static void range(String op, String arg, Tensor t, long offset, long count) {
     if (offset < 0 || count < 0 || offset > t.size() || count > t.size() - offset) {
-      throw new IllegalArgumentException(what + ": offset " + offset + " + count " + count
+      throw new IllegalArgumentException(op + ": " + arg + ": offset " + offset + " + count " + count
           + " does not fit a tensor of " + t.size() + " elements");
     }
   }
 
   /** a is non-null and [offset, offset + count) lies in it. */
-  private static void array(String what, float[] a, int offset, int count) {
-    notNull(what, a);
+  private static void array(String op, String arg, float[] a, int offset, int count) {
+    notNull(op, arg, a);
     if (offset < 0 || count < 0 || offset > a.length - count) {
-      throw new IllegalArgumentException(what + ": offset " + offset + " + count " + count
+      throw new IllegalArgumentException(op + ": " + arg + ": offset " + offset + " + count " + count
           + " does not fit an array of " + a.length + " elements");
     }
   }
 
-  private static void positive(String what, long v) {
+  private static void positive(String op, String arg, long v) {
     if (v < 1) {
-      throw new IllegalArgumentException(what + " must be >= 1, got " + v);
+      throw new IllegalArgumentException(op + ": " + arg + " must be >= 1, got " + v);
     }
   }
 
-  /** Problems p < batch of {@code span} elements at p * stride (stride >= 0, batch >= 1) lie in t. */
-  private static void batched(String what, Tensor t, long stride, long span, int batch) {
+  /**
+   * Problems p < batch of rows x cols elements at p * stride (stride >= 0, batch >= 1) lie in t, named
+   * {@code op: arg (rows x cols)} in the message.
+   */
+  private static void batched(String op, String arg, int rows, int cols, Tensor t, long stride, int batch) {
+    long span = (long) rows * cols;
     long last = batch - 1L;
     long need = stride == 0 || last <= (Long.MAX_VALUE - span) / stride ? last * stride + span : Long.MAX_VALUE;
     if (need > t.size()) {
-      throw new IllegalArgumentException(what + ": batch " + batch + " with stride " + stride + " needs "
+      throw new IllegalArgumentException(op + ": " + arg + " (" + rows + "x" + cols + "): batch " + batch
+          + " with stride " + stride + " needs "
           + (need == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(need))
           + " elements, the tensor has " + t.size());
     }
