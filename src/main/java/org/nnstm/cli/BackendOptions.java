@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.nnstm.backend.cpu.CpuBackend;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code --backend} and {@code --threads} options of every compute command. */
@@ -14,20 +15,14 @@ public final class BackendOptions {
       description = "Compute backend (default: ${DEFAULT-VALUE}: CUDA when a device initialises, else CPU).")
   String backend;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads of the CPU backend (default: every available processor, here "
-          + "${sys:nnstm.processors}). Results are bit-identical for every thread count.")
-  Integer threads;
+  @Mixin
+  CommonOptions.Threads threads;
 
   private static boolean kernelNoticeShown;
 
-  static {
-    System.setProperty("nnstm.processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
-  }
-
   /** The thread count the CPU backend gets: {@code --threads}, else every available processor. */
   public int threads() {
-    return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    return threads.count();
   }
 
   /** The backend name as given ({@code cpu}, {@code cuda} or {@code auto}). */
@@ -37,9 +32,7 @@ public final class BackendOptions {
 
   /** Checks the options without opening anything (call before creating output). */
   public void validate() {
-    if (threads != null && threads < 1) {
-      throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-    }
+    threads();
     if (!List.of("cpu", "cuda", "auto").contains(backend.toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("unknown backend '" + backend + "': use cpu, cuda or auto");
     }

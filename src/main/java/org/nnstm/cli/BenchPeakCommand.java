@@ -2,19 +2,16 @@ package org.nnstm.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.backend.cpu.CpuBackend;
 import org.nnstm.backend.cpu.SgemmPeak;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm bench-peak}: OpenBLAS's own SGEMM rate at the training shapes, beside the CPU backend's. */
 @Command(name = "bench-peak", mixinStandardHelpOptions = true,
@@ -22,17 +19,16 @@ import picocli.CommandLine.Model.CommandSpec;
         + "backend uses, called directly, with one thread and with all threads (two ways: OpenBLAS threading one "
         + "call, and one single-threaded call per thread at once; the peak is the better), beside the CPU backend's "
         + "own GEMM (its task split, same threads): the yardstick for bench-step.",
+        "Output: a table; with --json one object per shape and thread count (shape, m, n, k, batch, threads, "
+            + "openblas_threaded_gflops, openblas_concurrent_gflops, peak_gflops, nnstm_gflops, library); "
+            + "--threads is the 'all threads' count.",
         "Example: nnstm bench-peak --models 8 --json"})
 public final class BenchPeakCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
   @Option(names = "--models", defaultValue = "8", description = "K of the batched shape (default: ${DEFAULT-VALUE}).")
   int models;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "The 'all threads' count (default: every available processor).")
-  Integer threads;
+  @Mixin
+  CommonOptions.Threads threads;
 
   @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds; the best is kept (default: ${DEFAULT-VALUE}).")
   int rounds;
@@ -40,8 +36,8 @@ public final class BenchPeakCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "0.3", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--json", description = "One JSON object per shape and thread count.")
-  boolean json;
+  @Mixin
+  CommonOptions.Output output;
 
   /** The shapes of one 784-wide layer's training step (batch 64): forward, weight gradient (beta = momentum), data gradient. */
   static List<SgemmPeak.Shape> trainingShapes(int models) {
@@ -59,17 +55,16 @@ public final class BenchPeakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int all = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (models < 1 || all < 1 || rounds < 1 || !(seconds > 0) || seconds > 60) {
-      throw new IllegalArgumentException("--models, --threads, --rounds must be >= 1 and --seconds in (0, 60]");
+    int all = threads.count();
+    if (models < 1 || rounds < 1 || !(seconds > 0) || seconds > 60) {
+      throw new IllegalArgumentException("--models, --rounds must be >= 1 and --seconds in (0, 60]");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = output.err();
     err.println("nnstm: bench-peak: " + SgemmPeak.library() + ", threads 1 and " + all);
     err.flush();
     int[] counts = all == 1 ? new int[] {1} : new int[] {1, all};
-    if (!json) {
-      out.printf(Locale.ROOT, "%-28s %7s %15s %15s %12s %8s%n", "shape", "threads", "OpenBLAS-thr GF/s",
+    if (!output.json()) {
+      output.out().printf(Locale.ROOT, "%-28s %7s %15s %15s %12s %8s%n", "shape", "threads", "OpenBLAS-thr GF/s",
           "concurrent GF/s", "nnstm GF/s", "nnstm %");
     }
     for (SgemmPeak.Shape s : trainingShapes(models)) {
@@ -78,25 +73,10 @@ public final class BenchPeakCommand implements Callable<Integer> {
         double concurrent = t == 1 ? threaded : SgemmPeak.gflopsConcurrent(s, t, rounds, seconds);
         double peak = Math.max(threaded, concurrent);
         double ours = backendGflops(s, t, rounds, seconds);
-        if (json) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("shape", s.label());
-          o.put("m", s.m());
-          o.put("n", s.n());
-          o.put("k", s.k());
-          o.put("batch", s.batch());
-          o.put("threads", t);
-          o.put("openblas_threaded_gflops", threaded);
-          o.put("openblas_concurrent_gflops", concurrent);
-          o.put("peak_gflops", peak);
-          o.put("nnstm_gflops", ours);
-          o.put("library", SgemmPeak.library());
-          out.println(JsonLine.of(o));
-        } else {
-          out.printf(Locale.ROOT, "%-28s %7d %15.1f %15.1f %12.1f %7.0f%%%n", s.label(), t, threaded, concurrent, ours,
-              100 * ours / peak);
-        }
-        out.flush();
+        output.row(String.format(Locale.ROOT, "%-28s %7d %15.1f %15.1f %12.1f %7.0f%%", s.label(), t, threaded,
+            concurrent, ours, 100 * ours / peak), "shape", s.label(), "m", s.m(), "n", s.n(), "k", s.k(),
+            "batch", s.batch(), "threads", t, "openblas_threaded_gflops", threaded, "openblas_concurrent_gflops",
+            concurrent, "peak_gflops", peak, "nnstm_gflops", ours, "library", SgemmPeak.library());
       }
     }
     return 0;

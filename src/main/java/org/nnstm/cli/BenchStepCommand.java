@@ -1,31 +1,28 @@
 package org.nnstm.cli;
 
-import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.backend.cpu.CpuBackend;
 import org.nnstm.backend.cpu.SgemmPeak;
+import org.nnstm.cli.bench.StepBenchmark;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.StepBenchmark;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm bench-step}: ms per training step of the reference network, and of its GEMMs alone. */
 @Command(name = "bench-step", mixinStandardHelpOptions = true,
     description = {"Time training steps (synthetic MNIST-shaped batch) of K models of the wide layout, "
         + "and the same step's GEMMs alone.",
+        "Output: one line per K and depth; with --json one object each (impl, backend, depth, models, batch, "
+            + "ms_per_step, ms_gemms_only, overhead, gemm_gflops, model_steps_per_s, step_gflops, and on the CPU "
+            + "backend peak_gflops, gemm_pct_of_peak).",
         "Example: nnstm bench-step --depth 10,20,30 --models 1 --backend cpu --json"})
 public final class BenchStepCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
   @Option(names = "--depth", defaultValue = "10", split = ",", description = "Depths (default: ${DEFAULT-VALUE}).")
   int[] depths;
 
@@ -48,8 +45,8 @@ public final class BenchStepCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "5", description = "Timed rounds; the median is reported (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--json", description = "One JSON object per depth.")
-  boolean json;
+  @Mixin
+  CommonOptions.Output output;
 
   @Mixin
   BackendOptions backendOptions;
@@ -63,8 +60,7 @@ public final class BenchStepCommand implements Callable<Integer> {
     if (badK || batch < 1 || steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("--models, --batch, --steps, --repeats must be >= 1 and --warmup >= 0");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
+    try (Backend backend = backendOptions.open(output.err())) {
       for (int models : modelCounts) {
         double peak = Double.NaN;
         if (!noPeak && backend instanceof CpuBackend cpu) {
@@ -73,32 +69,19 @@ public final class BenchStepCommand implements Callable<Integer> {
         for (int depth : depths) {
           StepBenchmark.Result r = StepBenchmark.run(backend, NetworkSpec.tanh(Layouts.wide(depth)), models,
               batch, warmup, steps, repeats);
-          if (json) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("impl", "nnstm");
-            o.put("backend", backend.name());
-            o.put("depth", depth);
-            o.put("models", models);
-            o.put("batch", batch);
-            o.put("ms_per_step", r.msPerStep());
-            o.put("ms_gemms_only", r.msGemmsOnly());
-            o.put("overhead", r.overhead());
-            o.put("gemm_gflops", r.gemmGflops());
-            o.put("model_steps_per_s", r.modelStepsPerSecond());
-            o.put("step_gflops", r.gemmFlopsPerStep() / (r.msPerStep() * 1e6));
-            if (!Double.isNaN(peak)) {
-              o.put("peak_gflops", peak);
-              o.put("gemm_pct_of_peak", 100 * r.gemmGflops() / peak);
-            }
-            out.println(JsonLine.of(o));
-          } else {
-            out.printf(Locale.ROOT, "%s depth %d K %d batch %d: %.3f ms/step (%.1f GFLOP/s), GEMMs alone %.3f ms "
-                    + "(%.1f GFLOP/s%s), overhead %+.1f%%, %.1f model-steps/s%n", backend.name(), depth, models, batch,
-                r.msPerStep(), r.gemmFlopsPerStep() / (r.msPerStep() * 1e6), r.msGemmsOnly(), r.gemmGflops(),
-                Double.isNaN(peak) ? "" : String.format(Locale.ROOT, ", %.0f%% of OpenBLAS's %.1f", 100 * r.gemmGflops() / peak,
-                    peak), 100 * r.overhead(), r.modelStepsPerSecond());
+          double stepGflops = r.gemmFlopsPerStep() / (r.msPerStep() * 1e6);
+          List<Object> json = new ArrayList<>(List.of("impl", "nnstm", "backend", backend.name(), "depth", depth,
+              "models", models, "batch", batch, "ms_per_step", r.msPerStep(), "ms_gemms_only", r.msGemmsOnly(),
+              "overhead", r.overhead(), "gemm_gflops", r.gemmGflops(), "model_steps_per_s", r.modelStepsPerSecond(),
+              "step_gflops", stepGflops));
+          if (!Double.isNaN(peak)) {
+            json.addAll(List.of("peak_gflops", peak, "gemm_pct_of_peak", 100 * r.gemmGflops() / peak));
           }
-          out.flush();
+          output.row(String.format(Locale.ROOT, "%s depth %d K %d batch %d: %.3f ms/step (%.1f GFLOP/s), GEMMs alone "
+                  + "%.3f ms (%.1f GFLOP/s%s), overhead %+.1f%%, %.1f model-steps/s", backend.name(), depth, models,
+              batch, r.msPerStep(), stepGflops, r.msGemmsOnly(), r.gemmGflops(), Double.isNaN(peak) ? ""
+                  : String.format(Locale.ROOT, ", %.0f%% of OpenBLAS's %.1f", 100 * r.gemmGflops() / peak, peak),
+              100 * r.overhead(), r.modelStepsPerSecond()), json.toArray());
         }
       }
     }

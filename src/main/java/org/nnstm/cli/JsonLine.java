@@ -1,7 +1,9 @@
 package org.nnstm.cli;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * One-line JSON objects for machine-readable output: keys in the map's order; numbers printed with full
@@ -10,6 +12,20 @@ import java.util.Map;
  */
 public final class JsonLine {
   private JsonLine() {}
+
+  /** The object of alternating keys (strings) and values: {@code of("r", 0.5, "density", 0.3)}. */
+  public static String of(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("keys and values must pair up, got " + keysAndValues.length + " items");
+    }
+    Map<String, Object> object = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (!(keysAndValues[i] instanceof String key) || object.put(key, keysAndValues[i + 1]) != null) {
+        throw new IllegalArgumentException("item " + i + " is not a new key: " + keysAndValues[i]);
+      }
+    }
+    return of(object);
+  }
 
   public static String of(Map<String, ?> object) {
     StringBuilder sb = new StringBuilder("{");
@@ -34,22 +50,21 @@ public final class JsonLine {
     } else if (v instanceof Number || v instanceof Boolean) {
       sb.append(v);
     } else if (v instanceof double[] a) {
-      sb.append('[');
-      for (int i = 0; i < a.length; i++) {
-        sb.append(i == 0 ? "" : ", ");
-        number(sb, a[i]);
-      }
-      sb.append(']');
+      array(sb, a.length, i -> a[i]);
     } else if (v instanceof float[] a) {
-      sb.append('[');
-      for (int i = 0; i < a.length; i++) {
-        sb.append(i == 0 ? "" : ", ");
-        number(sb, a[i]);
-      }
-      sb.append(']');
+      array(sb, a.length, i -> a[i]);
     } else {
       string(sb, v.toString());
     }
+  }
+
+  private static void array(StringBuilder sb, int length, IntToDoubleFunction element) {
+    sb.append('[');
+    for (int i = 0; i < length; i++) {
+      sb.append(i == 0 ? "" : ", ");
+      number(sb, element.applyAsDouble(i));
+    }
+    sb.append(']');
   }
 
   private static void number(StringBuilder sb, double d) {

@@ -5,20 +5,17 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.nnstm.prior.GaussianKde;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code nnstm kde}: Gaussian KDE (scipy.stats.gaussian_kde semantics) of CSV samples at CSV points. */
 @Command(name = "kde", mixinStandardHelpOptions = true,
     description = {"Gaussian kernel density estimate (scipy.stats.gaussian_kde semantics) evaluated at points.",
         "CSV (UTF-8): one sample/point per row, comma-separated decimal numbers; '#' lines are comments. A first "
             + "line whose fields all start with a letter or '_' (or are quoted) is a header (see --header); any "
-            + "other field that is not a finite number is an error naming file, line and column."})
+            + "other field that is not a finite number is an error naming file, line and column.",
+        "Output: one density per line; with --json one object {\"density\": [...]}."})
 public final class KdeCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
   @Option(names = "--samples", required = true, paramLabel = "S.csv", description = "samples, n rows x d columns")
   Path samples;
 
@@ -32,11 +29,11 @@ public final class KdeCommand implements Callable<Integer> {
   @Option(names = "--weights", paramLabel = "W.csv", description = "optional positive weights, one per sample")
   Path weights;
 
-  @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no", description = KdeCsv.HEADER_HELP)
-  String header;
+  @Mixin
+  CommonOptions.CsvHeader header;
 
-  @Option(names = "--json", description = "print {\"density\": [...]} instead of one density per line")
-  boolean json;
+  @Mixin
+  CommonOptions.Output output;
 
   @Option(names = "--backend", defaultValue = "exact", paramLabel = "exact|cpu|cuda|auto",
       description = "exact (default): double precision on the CPU, 1e-12 of scipy; cpu|cuda|auto: the backend's "
@@ -46,23 +43,23 @@ public final class KdeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GaussianKde.Bandwidth bw = GaussianKde.Bandwidth.parse(bandwidth);
-    KdeCsv.Header h = KdeCsv.Header.parse("--header", header);
+    header.header(); // checks --header before --backend and the files
     String be = backend.toLowerCase(java.util.Locale.ROOT);
     if (!java.util.List.of("exact", "cpu", "cuda", "auto").contains(be)) {
       throw new IllegalArgumentException("unknown --backend '" + backend + "': use exact, cpu, cuda or auto");
     }
-    double[][] s = KdeCsv.readMatrix(samples, h);
+    double[][] s = header.matrix(samples);
     if (s.length < 2) {
       throw new IllegalArgumentException(samples + ": KDE needs at least 2 samples, got " + s.length);
     }
-    double[][] p = KdeCsv.readMatrix(points, h);
+    double[][] p = header.matrix(points);
     if (p[0].length != s[0].length) {
       throw new IllegalArgumentException(String.format("%s has %d columns but %s has %d: dimensions must match",
           points, p[0].length, samples, s[0].length));
     }
     double[] w = null;
     if (weights != null) {
-      w = KdeCsv.readVector(weights, h);
+      w = header.vector(weights);
       if (w.length != s.length) {
         throw new IllegalArgumentException(
             String.format("%s has %d weights but %s has %d samples", weights, w.length, samples, s.length));
@@ -84,7 +81,7 @@ public final class KdeCommand implements Callable<Integer> {
     if (be.equals("exact")) {
       density = kde.pdf(p);
     } else {
-      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter err = output.err();
       try (org.nnstm.tensor.Backend b = org.nnstm.tensor.Backends.open(be, 1, line -> {
         err.println("nnstm: " + line);
         err.flush();
@@ -96,10 +93,10 @@ public final class KdeCommand implements Callable<Integer> {
         }
       }
     }
-    String text = json ? "{\"density\": [" + format(density, ", ") + "]}" + System.lineSeparator()
+    String text = output.json() ? "{\"density\": [" + format(density, ", ") + "]}" + System.lineSeparator()
         : format(density, System.lineSeparator()) + System.lineSeparator();
     // one string, one print: picocli's writer flushes on every println
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = output.out();
     out.print(text);
     out.flush();
     return 0;

@@ -38,10 +38,6 @@ final class KdeCsv {
     }
   }
 
-  /** Help text shared by the commands' --header options. */
-  static final String HEADER_HELP = "auto (default): the first line is a header only if every field starts with "
-      + "a letter or '_' or is quoted; yes: the first line is a header; no: no header";
-
   /** Reads an n x d matrix (n >= 1 rows, d >= 1 columns); see the class comment for the format. */
   static double[][] readMatrix(Path file, Header header) {
     byte[] data;
@@ -95,8 +91,7 @@ final class KdeCsv {
         || (data[0] & 0xff) == 0xFF && (data[1] & 0xff) == 0xFE)) {
       throw new IllegalArgumentException(name + ": UTF-16 byte-order mark; save the file as UTF-8");
     }
-    double[] values = new double[Math.max(16, len / 8)];
-    int count = 0;
+    Values values = new Values(Math.max(16, len / 8));
     int cols = -1;
     int rows = 0;
     int headerFields = -1;
@@ -121,37 +116,21 @@ final class KdeCsv {
       if (!headerDecided) {
         headerDecided = true;
         if (header == Header.YES || isHeader(data, s, end)) {
-          headerFields = countFields(data, s, end);
+          headerFields = fields(data, s, end, (a, b) -> true);
           headerLine = line;
           continue;
         }
       }
-      int col = 0;
-      int f = s;
-      while (true) {
-        int comma = f;
-        while (comma < end && data[comma] != ',') {
-          comma++;
-        }
-        int a = skipBlank(data, f, comma);
-        int b = comma;
-        while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t')) {
-          b--;
-        }
+      int rowStart = values.count;
+      int lineNumber = line;
+      int col = fields(data, s, end, (a, b) -> {
         double v = DecimalParser.parse(data, a, b);
         if (!Double.isFinite(v)) {
-          throw badField(name, line, col + 1, data, a, b, v);
+          throw badField(name, lineNumber, values.count - rowStart + 1, data, a, b, v);
         }
-        if (count == values.length) {
-          values = Arrays.copyOf(values, 2 * count);
-        }
-        values[count++] = v;
-        col++;
-        if (comma == end) {
-          break;
-        }
-        f = comma + 1;
-      }
+        values.add(v);
+        return true;
+      });
       if (cols < 0) {
         cols = col;
         if (headerFields >= 0 && headerFields != cols) {
@@ -170,30 +149,39 @@ final class KdeCsv {
     }
     double[][] out = new double[rows][];
     for (int r = 0; r < rows; r++) {
-      out[r] = Arrays.copyOfRange(values, r * cols, (r + 1) * cols);
+      out[r] = Arrays.copyOfRange(values.values, r * cols, (r + 1) * cols);
     }
     return out;
   }
 
-  private static int skipBlank(byte[] data, int from, int to) {
-    while (from < to && (data[from] == ' ' || data[from] == '\t')) {
-      from++;
-    }
-    return from;
-  }
+  /** The values read so far, in a growing array. */
+  private static final class Values {
+    double[] values;
+    int count;
 
-  private static int countFields(byte[] data, int s, int e) {
-    int n = 1;
-    for (int i = s; i < e; i++) {
-      if (data[i] == ',') {
-        n++;
+    Values(int capacity) {
+      values = new double[capacity];
+    }
+
+    void add(double v) {
+      if (count == values.length) {
+        values = Arrays.copyOf(values, 2 * count);
       }
+      values[count++] = v;
     }
-    return n;
   }
 
-  /** Every field of the line [s, e) is a name: starts with a letter (any non-ASCII byte) or '_', or is quoted. */
-  private static boolean isHeader(byte[] data, int s, int e) {
+  /** What is done with one field [a, b) of a line; false stops the line. */
+  private interface FieldVisitor {
+    boolean field(int a, int b);
+  }
+
+  /**
+   * Visits the comma-separated fields of the line [s, e) in order, each without its surrounding blanks: the
+   * number of fields, or -1 when the visitor stopped early.
+   */
+  private static int fields(byte[] data, int s, int e, FieldVisitor visitor) {
+    int n = 0;
     int f = s;
     while (true) {
       int comma = f;
@@ -205,14 +193,27 @@ final class KdeCsv {
       while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t')) {
         b--;
       }
-      if (!isName(data, a, b)) {
-        return false;
+      n++;
+      if (!visitor.field(a, b)) {
+        return -1;
       }
       if (comma == e) {
-        return true;
+        return n;
       }
       f = comma + 1;
     }
+  }
+
+  private static int skipBlank(byte[] data, int from, int to) {
+    while (from < to && (data[from] == ' ' || data[from] == '\t')) {
+      from++;
+    }
+    return from;
+  }
+
+  /** Every field of the line [s, e) is a name: starts with a letter (any non-ASCII byte) or '_', or is quoted. */
+  private static boolean isHeader(byte[] data, int s, int e) {
+    return fields(data, s, e, (a, b) -> isName(data, a, b)) >= 0;
   }
 
   private static boolean isName(byte[] data, int a, int b) {

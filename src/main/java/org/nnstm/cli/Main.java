@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /**
  * The nnstm command line. The only place (with its command classes) that prints or exits. Errors a user
  * can fix (bad arguments, bad files, no GPU) end as one line {@code nnstm: error: ...} on stderr and
- * exit code 2; set NNSTM_DEBUG=1 for stack traces. Other failures exit with 1.
+ * exit code 2 (a usage error names the help to read on the same line: {@code (see: nnstm kde --help)}); set
+ * NNSTM_DEBUG=1 for stack traces. Other failures exit with 1.
  */
 @Command(name = "nnstm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Statistical mechanics of neural networks: ensemble training on MNIST, exact priors, "
@@ -21,17 +22,9 @@ import picocli.CommandLine.Command;
     subcommands = {QuickstartCommand.class, TrainCommand.class, FetchMnistCommand.class, KdeCommand.class,
         JsCommand.class, PriorCommand.class, MeanfieldCommand.class, GridCommand.class, PlotCommand.class, AnalyzeCommand.class,
         BenchStepCommand.class, BenchPeakCommand.class, RegressCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main extends CommonOptions.Group {
   /** Exit code for a user error (bad input, missing data, no device). */
   public static final int USER_ERROR = 2;
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -70,8 +63,8 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(Main::handle);
     cl.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println("nnstm: error: " + ex.getMessage());
-      err.println("(see: nnstm " + ex.getCommandLine().getCommandName() + " --help)");
+      err.println("nnstm: error: " + oneLine(ex.getMessage()) + " (see: "
+          + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
       err.flush();
       return USER_ERROR;
     });
@@ -110,7 +103,7 @@ public final class Main implements Runnable {
       code = 1;
       msg = "internal error: " + t;
     }
-    err.println("nnstm: error: " + msg);
+    err.println("nnstm: error: " + oneLine(msg));
     if (debug || code == 1) {
       if (debug) {
         t.printStackTrace(err);
@@ -120,6 +113,11 @@ public final class Main implements Runnable {
     }
     err.flush();
     return code;
+  }
+
+  /** The message on one line: its line breaks (and the blanks around them) become "; ". */
+  static String oneLine(String message) {
+    return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
   }
 
   /** A problem the user can fix, reported as one line. */

@@ -1,18 +1,14 @@
 package org.nnstm.cli;
 
-import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.meanfield.MeanField;
-import org.nnstm.tensor.Activation;
 import org.nnstm.meanfield.MeanFieldPoint;
+import org.nnstm.tensor.Activation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm meanfield}: mean-field criticality theory (q*, chi_1, c*, chi_c, xi_c, xi_q, phase). */
 @Command(name = "meanfield", mixinStandardHelpOptions = true,
@@ -20,114 +16,76 @@ import picocli.CommandLine.Model.CommandSpec;
         + "over a grid of sigma_w^2.",
         "Domain: 1e-200 <= sigma_w^2 <= 1e15; sigma_b^2 = 0 or 1e-300 <= sigma_b^2 <= 1e15 (accurate to ~1e-12 there;"
         + " xi is Infinity within 1e-13 of chi = 1).",
+        "Output: a table; with --json one object per line: var_w, var_b, q_star, chi_1, c_star, chi_c, xi_c, xi_q, "
+        + "phase.",
         "Example: nnstm meanfield --var-w 1.0:3.0:0.05 --var-b 0.05 --json;  nnstm meanfield critical --var-b 0.05"},
     subcommands = {MeanfieldCommand.Critical.class})
 public final class MeanfieldCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--var-w", paramLabel = "LIST|A:B:S",
-      description = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).")
-  String varW;
+  @Mixin
+  CommonOptions.OptionalVarWGrid varW;
 
   @Mixin
   Model model;
 
-  @Option(names = "--json", description = "One object per line: var_w, var_b, q_star, chi_1, c_star, chi_c, xi_c, xi_q, phase.")
-  boolean json;
-
   @Override
   public Integer call() {
-    if (varW == null) {
+    if (!varW.given()) {
       throw new IllegalArgumentException("--var-w is required (or use: nnstm meanfield critical)");
     }
-    Activation phi = model.phi();
-    double varB = model.varB;
-    double[] grid = Ranges.doubles("--var-w", varW);
-    // every point first: an error (out of the domain, linear with sigma_w^2 >= 1) leaves stdout empty
-    java.util.List<MeanFieldPoint> points = new java.util.ArrayList<>();
+    Activation phi = model.activation.phi();
+    double vb = model.varB.value();
+    double[] grid = varW.values();
+    // every point first: an error (out of the domain, no fixed point q*) leaves stdout empty
+    List<MeanFieldPoint> points = new ArrayList<>();
     for (double vw : grid) {
       try {
-        points.add(MeanField.of(phi, vw, varB));
+        points.add(MeanField.of(phi, vw, vb));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--var-w " + vw + " --var-b " + varB + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("--var-w " + vw + " --var-b " + vb + ": " + e.getMessage(), e);
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (!json) {
-      out.println("var_w    var_b    q_star        chi_1         c_star        chi_c         xi_c          xi_q          phase");
-    }
+    CommonOptions.Table table = model.output.table("%-8s %-8s %-13.10g %-13.10g %-13.10g %-13.10g %-13.6g %-13.6g %s",
+        "var_w", "var_b", "q_star", "chi_1", "c_star", "chi_c", "xi_c", "xi_q", "phase");
     for (MeanFieldPoint p : points) {
-      if (json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("var_w", p.varW());
-        o.put("var_b", p.varB());
-        o.put("q_star", p.qStar());
-        o.put("chi_1", p.chi1());
-        o.put("c_star", p.cStar());
-        o.put("chi_c", p.chiC());
-        o.put("xi_c", p.xiC());
-        o.put("xi_q", p.xiQ());
-        o.put("phase", p.phase());
-        out.println(JsonLine.of(o));
-      } else {
-        out.printf(Locale.ROOT, "%-8s %-8s %-13.10g %-13.10g %-13.10g %-13.10g %-13.6g %-13.6g %s%n", p.varW(),
-            p.varB(), p.qStar(), p.chi1(), p.cStar(), p.chiC(), p.xiC(), p.xiQ(), p.phase());
-      }
-      out.flush();
+      table.row(p.varW(), p.varB(), p.qStar(), p.chi1(), p.cStar(), p.chiC(), p.xiC(), p.xiQ(), p.phase());
     }
     return 0;
   }
 
-  /** The options both commands share: sigma_b^2 and the activation. */
+  /** What both commands take: the network (sigma_b^2, the activation) and --json. */
   static final class Model {
-    @Option(names = "--var-b", defaultValue = "0.05", description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
-    double varB;
+    @Mixin
+    CommonOptions.VarB varB;
 
-    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "tanh|linear",
-        description = "Activation (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Mixin
+    CommonOptions.ActivationOption activation;
 
-    Activation phi() {
-      return Activation.named(activation);
-    }
+    @Mixin
+    CommonOptions.Output output;
   }
 
   /** {@code nnstm meanfield critical}: the critical sigma_w^2 (chi_1 = 1) at a sigma_b^2. */
   @Command(name = "critical", mixinStandardHelpOptions = true,
-      description = "The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there.")
+      description = {"The order-to-chaos transition: sigma_w^2 where chi_1 = 1, and q* there (Infinity where the "
+          + "length map has no finite fixed point).", "Output: one line; with --json one object: var_b, var_w, q_star."})
   static final class Critical implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     Model model;
 
-    @Option(names = "--json", description = "One object: var_b, var_w, q_star.")
-    boolean json;
-
     @Override
     public Integer call() {
-      Activation phi = model.phi();
-      double varB = model.varB;
+      Activation phi = model.activation.phi();
+      double vb = model.varB.value();
       double vw;
+      double q;
       try {
-        vw = MeanField.criticalWeightVariance(phi, varB);
+        vw = MeanField.criticalWeightVariance(phi, vb);
+        q = MeanField.criticalFixedPointQ(phi, vw, vb);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--var-b " + varB + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("--var-b " + vb + ": " + e.getMessage(), e);
       }
-      double q = phi == Activation.IDENTITY ? (varB == 0 ? 0 : Double.POSITIVE_INFINITY)
-          : MeanField.of(phi, vw, varB).qStar();
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("var_b", varB);
-        o.put("var_w", vw);
-        o.put("q_star", q);
-        out.println(JsonLine.of(o));
-      } else {
-        out.printf(Locale.ROOT, "var_b %s  critical var_w %.15g  q_star %.15g%n", varB, vw, q);
-      }
+      model.output.row(String.format(Locale.ROOT, "var_b %s  critical var_w %.15g  q_star %.15g", vb, vw, q),
+          "var_b", vb, "var_w", vw, "q_star", q);
       return 0;
     }
   }

@@ -7,30 +7,21 @@ import java.util.concurrent.Callable;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.PhaseDiagram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm plot}: figures from result files. */
 @Command(name = "plot", mixinStandardHelpOptions = true, description = "Figures from result files.",
     subcommands = {PlotCommand.Phase.class})
-public final class PlotCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+public final class PlotCommand extends CommonOptions.Group {
   /** {@code nnstm plot phase --dir DIR}: the phase diagram from acc-{tag}-{depth}.hdf5 files. */
   @Command(name = "phase", mixinStandardHelpOptions = true,
       description = {"Phase diagram (accuracy over sigma_w^2 and depth, with mean-field xi_c and 6 xi_c) from the "
           + "acc-{tag}-{depth}.hdf5 files in DIR, ours or the reference notebooks'.",
           "Example: nnstm plot phase --dir runs/grid"})
   static final class Phase implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    CommonOptions.Streams streams;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of acc-*.hdf5 files.")
     Path dir;
@@ -54,7 +45,7 @@ public final class PlotCommand implements Runnable {
       Path png = out == null ? dir.resolve("phase-diagram.png")
           : Files.isDirectory(out) ? out.resolve("phase-diagram.png") : out;
       PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
-      spec.commandLine().getOut().println(png);
+      streams.out().println(png);
       return 0;
     }
   }

@@ -334,16 +334,23 @@ public final class MeanField {
   }
 
   /**
-   * q* on the critical line at this sigma_b^2 ({@link #criticalWeightVariance}): for a positively homogeneous
-   * phi 0 when sigma_b^2 = 0 and +Infinity otherwise (the length map is unbounded there); else q* of
-   * {@link #of} at the critical sigma_w^2.
+   * q* on the critical line at this sigma_b^2: {@link #criticalFixedPointQ} at {@link #criticalWeightVariance}.
    */
   public static double criticalQ(Activation phi, double varB) {
-    double vw = criticalWeightVariance(phi, varB);
+    return criticalFixedPointQ(phi, criticalWeightVariance(phi, varB), varB);
+  }
+
+  /**
+   * q* at the critical sigma_w^2 {@code criticalVarW} ({@link #criticalWeightVariance}): for a positively
+   * homogeneous phi (linear, relu; {@link Activation#homogeneousMeanSquare()}) 0 with sigma_b^2 = 0 and
+   * +Infinity with sigma_b^2 > 0, where the length map has no finite fixed point (q* = sigma_b^2 / (1 - 1));
+   * else {@link #fixedPointQ} there.
+   */
+  public static double criticalFixedPointQ(Activation phi, double criticalVarW, double varB) {
     if (!Double.isNaN(phi.homogeneousMeanSquare())) {
       return varB == 0 ? 0 : Double.POSITIVE_INFINITY;
     }
-    return fixedPointQ(phi, vw, varB, DEFAULT_RULE);
+    return fixedPointQ(phi, criticalVarW, varB, DEFAULT_RULE);
   }
 
   /**

@@ -7,9 +7,20 @@ package org.nnstm.tensor;
  *
  * <p>Conventions. All tensors are row-major float32. "Batched" ops run over {@code batch} independent
  * problems; problem {@code p} reads its operand at element offset {@code p * stride}; a stride of 0
- * broadcasts one operand to every problem (e.g. one input mini-batch fed to K models). Arguments of
- * another backend, closed tensors, or extents that do not fit the tensors throw
- * {@link IllegalArgumentException} naming the offending values.
+ * broadcasts one operand to every problem (e.g. one input mini-batch fed to K models).
+ *
+ * <p>Arguments, the same on every backend (every backend extends {@link CheckedBackend}, where these rules are
+ * written once). An op on a closed backend throws {@link IllegalStateException}. Each of the following throws
+ * {@link IllegalArgumentException} with one line naming the op, the argument and the offending values: a null
+ * tensor, array or activation; a tensor of another backend or a closed one; an extent ({@code batch}, {@code rows},
+ * {@code m}, ...) below 1; a count, offset or stride below 0; a region or batched operand that does not fit its
+ * tensor or array; and the aliasing that an op forbids: {@link #copy} between overlapping regions of one tensor
+ * (a copy of a region onto itself included), y = z in {@link #biasActivationForward}, dz = z or dz = y in
+ * {@link #activationBackward}, y = c in {@link #gemmThenAxpy}. A count of 0 (where counts may be 0) is a no-op
+ * after these checks. Limits of one implementation stay its own and are stated there (CUDA: batch <= 65535 in
+ * gemm and columnSums; CPU: classes <= 4096 in softmaxCrossEntropy). Data values are not checked here: the CPU
+ * backend rejects a label that is not a class index in {@link #softmaxCrossEntropy}, the CUDA backend does not
+ * read labels back (an out-of-range label gives undefined results there).
  *
  * <p>A backend is chosen once, at the edge (CLI or embedding caller; see {@link Backends}), and passed
  * down. Close it when done; closing twice is harmless.
@@ -33,6 +44,9 @@ public interface Backend extends AutoCloseable {
 
   /** A new tensor holding a copy of {@code src} (length must equal the shape's size). */
   default Tensor upload(float[] src, int... shape) {
+    if (src == null) {
+      throw new IllegalArgumentException("upload: src is null");
+    }
     Tensor t = zeros(shape);
     if (src.length != t.size()) {
       t.close();
@@ -51,6 +65,9 @@ public interface Backend extends AutoCloseable {
 
   /** The whole tensor as a new array (a device-to-host copy on GPU backends). */
   default float[] download(Tensor src) {
+    if (src == null) {
+      throw new IllegalArgumentException("download: src is null");
+    }
     if (src.size() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("tensor of " + src.size() + " elements is too large for one array");
     }
@@ -89,19 +106,9 @@ public interface Backend extends AutoCloseable {
    * (the CPU backend updates each panel of C while it is in cache). C must be dense (strideC = m * n).
    * Modifies c and y; y may not alias c.
    */
-  default void gemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                            Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
-                            int batch, float alpha2, Tensor y) {
-    if (y == c) {
-      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
-    }
-    if (strideC != (long) m * n || y == null || y.size() < (long) m * n * batch) {
-      throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
-          + (long) m * n + ") and y hold batch * m * n elements");
-    }
-    gemm(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch);
-    axpy((long) m * n * batch, alpha2, c, y);
-  }
+  void gemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                    Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
+                    int batch, float alpha2, Tensor y);
 
   // ---------------------------------------------------------------- network ops
 

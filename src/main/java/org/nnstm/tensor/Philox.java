@@ -167,10 +167,23 @@ public final class Philox {
 
   /** cos(2 pi u) for u in [0, 1), portable (quadrant reduction, then Taylor series on [-pi/4, pi/4]). */
   public static double cosTwoPi(double u) {
-    double t = u * 4.0;
+    return cosQuarterTurns(u * 4.0, 0);
+  }
+
+  /** sin(2 pi u) for u in [0, 1), portable; see {@link #cosTwoPi}. sin x = cos(x - pi/2): one quadrant back. */
+  public static double sinTwoPi(double u) {
+    return cosQuarterTurns(u * 4.0, 3);
+  }
+
+  /**
+   * cos((pi/2) t) for shift 0, sin((pi/2) t) for shift 3 (t >= 0). With q = round(t) and a = (t - q) pi/2 in
+   * [-pi/4, pi/4], cos((pi/2) t) = cos(a + q pi/2) is cos a, -sin a, -cos a, sin a for q mod 4 = 0, 1, 2, 3; and
+   * sin((pi/2) t) = cos((pi/2) t - pi/2) is the entry of quadrant q - 1, i.e. (q + 3) mod 4.
+   */
+  private static double cosQuarterTurns(double t, int shift) {
     int q = (int) (t + 0.5);
     double a = (t - q) * HALF_PI;
-    switch (q & 3) {
+    switch ((q + shift) & 3) {
       case 0: return cosSmall(a);
       case 1: return -sinSmall(a);
       case 2: return -cosSmall(a);
@@ -178,46 +191,35 @@ public final class Philox {
     }
   }
 
-  /** sin(2 pi u) for u in [0, 1), portable; see {@link #cosTwoPi}. */
-  public static double sinTwoPi(double u) {
-    double t = u * 4.0;
-    int q = (int) (t + 0.5);
-    double a = (t - q) * HALF_PI;
-    switch (q & 3) {
-      case 0: return sinSmall(a);
-      case 1: return cosSmall(a);
-      case 2: return -sinSmall(a);
-      default: return -cosSmall(a);
-    }
-  }
+  /** Taylor coefficients of sin(a) / (-a) in powers of a^2, highest first: -1/17!, 1/15!, ..., 1/3!, -1. */
+  private static final double[] SIN_SERIES = {
+      -1.0 / 355687428096000.0, 1.0 / 1307674368000.0, -1.0 / 6227020800.0, 1.0 / 39916800.0,
+      -1.0 / 362880.0, 1.0 / 5040.0, -1.0 / 120.0, 1.0 / 6.0, -1.0};
 
-  /** sin a for |a| <= pi/4: Taylor series to a^17. */
+  /** Taylor coefficients of cos(a) in powers of a^2, highest first: -1/18!, 1/16!, ..., -1/2!, 1. */
+  private static final double[] COS_SERIES = {
+      -1.0 / 6402373705728000.0, 1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0,
+      -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -1.0 / 2.0, 1.0};
+
+  /** sin a for |a| <= pi/4: Taylor series to a^17, -(a * SIN_SERIES(a^2)). */
   static double sinSmall(double a) {
-    double a2 = a * a;
-    double p = -1.0 / 355687428096000.0;        // -1/17!
-    p = p * a2 + 1.0 / 1307674368000.0;         // 1/15!
-    p = p * a2 - 1.0 / 6227020800.0;            // -1/13!
-    p = p * a2 + 1.0 / 39916800.0;              // 1/11!
-    p = p * a2 - 1.0 / 362880.0;                // -1/9!
-    p = p * a2 + 1.0 / 5040.0;                  // 1/7!
-    p = p * a2 - 1.0 / 120.0;                   // ...
-    p = p * a2 + 1.0 / 6.0;
-    p = p * a2 - 1.0;
-    return -(a * p);
+    return -(a * horner(a * a, SIN_SERIES));
   }
 
-  /** cos a for |a| <= pi/4: Taylor series to a^18. */
+  /** cos a for |a| <= pi/4: Taylor series to a^18, COS_SERIES(a^2). */
   static double cosSmall(double a) {
-    double a2 = a * a;
-    double p = -1.0 / 6402373705728000.0;       // -1/18!
-    p = p * a2 + 1.0 / 20922789888000.0;        // 1/16!
-    p = p * a2 - 1.0 / 87178291200.0;           // -1/14!
-    p = p * a2 + 1.0 / 479001600.0;             // 1/12!
-    p = p * a2 - 1.0 / 3628800.0;               // -1/10!
-    p = p * a2 + 1.0 / 40320.0;                 // 1/8!
-    p = p * a2 - 1.0 / 720.0;
-    p = p * a2 + 1.0 / 24.0;
-    p = p * a2 - 1.0 / 2.0;
-    return p * a2 + 1.0;
+    return horner(a * a, COS_SERIES);
+  }
+
+  /**
+   * c[0] x^(n-1) + ... + c[n-1] by Horner's rule in a fixed order: p = c[0]; p = p * x + c[i] for i = 1..n-1
+   * (each product and sum rounded separately, as cuda/rng.cu does).
+   */
+  private static double horner(double x, double[] c) {
+    double p = c[0];
+    for (int i = 1; i < c.length; i++) {
+      p = p * x + c[i];
+    }
+    return p;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nnstm.tensor.Activation;
 import org.nnstm.testing.Tolerance;
 
 class MeanfieldCommandTest {
@@ -40,5 +41,30 @@ class MeanfieldCommandTest {
       assertEquals(2, r.code(), String.join(" ", c) + " -> " + r.err());
       assertTrue(r.err().startsWith("nnstm: error: ") && r.err().strip().lines().count() == 1, r.err());
     }
+  }
+
+  /** The help lists every activation of the library, and each one runs through the table and critical. */
+  @Test
+  void everyActivationIsListedAndRuns() {
+    TrainCommandTest.Result help = TrainCommandTest.run("meanfield", "--help");
+    TrainCommandTest.Result criticalHelp = TrainCommandTest.run("meanfield", "critical", "--help");
+    for (Activation a : Activation.values()) {
+      assertTrue(help.out().contains(a.label()) && criticalHelp.out().contains(a.label()), a + ": " + help.out());
+      TrainCommandTest.Result table = TrainCommandTest.run("meanfield", "--var-w", "0.5", "--activation", a.label());
+      assertEquals(0, table.code(), a + ": " + table.err());
+      assertEquals(2, table.out().lines().count(), table.out());
+      TrainCommandTest.Result critical = TrainCommandTest.run("meanfield", "critical", "--activation", a.label(), "--json");
+      assertEquals(0, critical.code(), a + ": " + critical.err());
+      assertTrue(critical.out().startsWith("{\"var_b\": 0.05, \"var_w\": "), critical.out());
+    }
+  }
+
+  /** Linear phi: chi_1 = sigma_w^2, so critical at 1, where q* = sigma_b^2 / (1 - 1) is unbounded (null), 0 without bias. */
+  @Test
+  void linearCriticalPoint() {
+    TrainCommandTest.Result r = TrainCommandTest.run("meanfield", "critical", "--activation", "linear", "--json");
+    assertEquals("{\"var_b\": 0.05, \"var_w\": 1.0, \"q_star\": null}", r.out().strip(), r.err());
+    r = TrainCommandTest.run("meanfield", "critical", "--activation", "identity", "--var-b", "0");
+    assertEquals("var_b 0.0  critical var_w 1.00000000000000  q_star 0.00000000000000", r.out().strip(), r.err());
   }
 }

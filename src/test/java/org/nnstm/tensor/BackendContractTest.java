@@ -503,6 +503,135 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void everyBackendChecksItsArgumentsInTheSharedLayer() {
+    // the uniform rules below hold because every backend extends CheckedBackend (where they are written once)
+    assertTrue(be instanceof CheckedBackend, be.getClass().getName());
+  }
+
+  @Test
+  void copyRejectsEveryOverlapOfOneTensorIncludingASelfCopy() {
+    try (Tensor t = be.upload(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 8)) {
+      IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> be.copy(t, 2, t, 2, 3));
+      assertTrue(same.getMessage().contains("copy") && same.getMessage().contains("overlap"), same.getMessage());
+      IllegalArgumentException ahead = assertThrows(IllegalArgumentException.class, () -> be.copy(t, 0, t, 3, 4));
+      assertTrue(ahead.getMessage().contains("[0, +4)") && ahead.getMessage().contains("[3, +4)"),
+          ahead.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> be.copy(t, 4, t, 1, 4));
+      be.copy(t, 0, t, 4, 4);  // adjacent regions do not overlap
+      be.copy(t, 3, t, 3, 0);  // an empty region overlaps nothing
+      assertArrayEquals(new float[] {1, 2, 3, 4, 1, 2, 3, 4}, be.download(t));
+    }
+  }
+
+  @Test
+  void aliasingRulesAreEnforced() {
+    try (Tensor a = be.zeros(4); Tensor b = be.zeros(4); Tensor c = be.zeros(4); Tensor bias = be.zeros(2)) {
+      IllegalArgumentException dzz = assertThrows(IllegalArgumentException.class,
+          () -> be.activationBackward(Activation.TANH, 4, a, b, c, b));
+      assertTrue(dzz.getMessage().contains("dz may not alias z"), dzz.getMessage());
+      IllegalArgumentException dzy = assertThrows(IllegalArgumentException.class,
+          () -> be.activationBackward(Activation.TANH, 4, a, b, c, c));
+      assertTrue(dzy.getMessage().contains("dz may not alias y"), dzy.getMessage());
+      be.activationBackward(Activation.TANH, 4, a, b, c, a);  // dz may alias dy
+      IllegalArgumentException yz = assertThrows(IllegalArgumentException.class,
+          () -> be.biasActivationForward(Activation.TANH, 1, 2, 2, a, bias, a));
+      assertTrue(yz.getMessage().contains("y may not alias z"), yz.getMessage());
+      IllegalArgumentException yc = assertThrows(IllegalArgumentException.class,
+          () -> be.gemmThenAxpy(false, false, 2, 2, 1, 1f, a, 0, b, 0, 0f, c, 4, 1, 1f, c));
+      assertTrue(yc.getMessage().contains("y may not alias c"), yc.getMessage());
+      IllegalArgumentException sparse = assertThrows(IllegalArgumentException.class,
+          () -> be.gemmThenAxpy(false, false, 1, 2, 1, 1f, a, 0, b, 0, 0f, c, 3, 1, 1f, a));
+      assertTrue(sparse.getMessage().contains("strideC 3"), sparse.getMessage());
+    }
+  }
+
+  @Test
+  void nullArgumentsAreRejectedByName() {
+    try (Tensor t = be.zeros(4); Tensor bias = be.zeros(2); Tensor u = be.zeros(4)) {
+      assertMessage("upload: src is null", () -> be.upload(null, 0, t, 0, 1));
+      assertMessage("upload: src is null", () -> be.upload((float[]) null, 4));
+      assertMessage("download: dst is null", () -> be.download(t, 0, null, 0, 1));
+      assertMessage("download: src is null", () -> be.download(null));
+      assertMessage("fill: t is null", () -> be.fill(null, 0, 1, 0f));
+      assertMessage("copy: dst is null", () -> be.copy(t, 0, null, 0, 1));
+      assertMessage("gemm: b is null", () -> be.gemm(false, false, 2, 2, 1, 1f, t, 0, null, 0, 0f, u, 4, 1));
+      assertMessage("axpy: x is null", () -> be.axpy(4, 1f, null, t));
+      assertMessage("biasActivationForward: phi is null",
+          () -> be.biasActivationForward(null, 1, 2, 2, t, bias, u));
+      assertMessage("activationBackward: phi is null", () -> be.activationBackward(null, 4, t, t, u, t));
+      assertMessage("activationBackward: z is null",
+          () -> be.activationBackward(Activation.TANH, 4, t, null, u, t));
+      assertMessage("sgdMomentum: v is null", () -> be.sgdMomentum(4, 0.1f, 0.9f, t, u, null));
+      assertMessage("fillGaussian: t is null", () -> be.fillGaussian(null, 0, 1, 1f, 1, 1));
+      assertMessage("zeros: shape is null", () -> be.zeros((int[]) null));
+    }
+  }
+
+  @Test
+  void messagesNameTheOffendingValues() {
+    Backend other = createBackend();
+    try (Tensor t = be.zeros(5); Tensor u = be.zeros(5); Tensor theirs = other.zeros(5)) {
+      IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+          () -> be.axpy(5, 1f, t, theirs));
+      assertTrue(foreign.getMessage().startsWith("axpy: y belongs to"), foreign.getMessage());
+      assertMessage("columnSums: rows must be >= 1, got 0", () -> be.columnSums(1, 0, 5, t, 0f, u));
+      assertMessage("gemm: k must be >= 1, got -2", () -> be.gemm(false, false, 1, 1, -2, 1f, t, 0, u, 0, 0f, u, 1, 1));
+      assertMessage("gemm: strideC is 0 with batch 2", () -> be.gemm(false, false, 1, 1, 1, 1f, t, 1, u, 1, 0f, t, 0, 2));
+      assertMessage("gemm: strides must be >= 0, got strideA 0, strideB -1, strideC 1",
+          () -> be.gemm(false, false, 1, 1, 1, 1f, t, 0, u, -1, 0f, t, 1, 1));
+      assertMessage("gemm: a (2x2): batch 2 with stride 2 needs 6 elements, the tensor has 5",
+          () -> be.gemm(false, false, 2, 1, 2, 1f, t, 2, u, 0, 0f, u, 2, 2));
+      assertMessage("fill: t: offset 4 + count 2 does not fit a tensor of 5 elements", () -> be.fill(t, 4, 2, 0f));
+      assertMessage("fillGaussian: t: offset -1 + count 2 does not fit a tensor of 5 elements",
+          () -> be.fillGaussian(t, -1, 2, 1f, 1, 1));
+      assertMessage("upload: src: offset 2 + count 3 does not fit an array of 4 elements",
+          () -> be.upload(new float[4], 2, t, 0, 3));
+      assertMessage("softmaxCrossEntropy: stats: offset 0 + count 6 does not fit a tensor of 5 elements",
+          () -> be.softmaxCrossEntropy(3, 1, 1, t, u, 1f, u, t));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void emptyRegionsAreCheckedThenSkipped() {
+    try (Tensor t = be.upload(new float[] {1, 2, 3}, 3); Tensor u = be.zeros(3)) {
+      be.fill(t, 3, 0, 9f);
+      be.fillGaussian(t, 0, 0, 1f, 1, 1);
+      be.axpy(0, 1f, t, u);
+      be.sgdMomentum(0, 0.1f, 0.9f, t, u, u);
+      be.activationBackward(Activation.TANH, 0, t, u, u, t);
+      be.upload(new float[0], 0, t, 3, 0);
+      be.download(t, 3, new float[0], 0, 0);
+      assertArrayEquals(new float[] {1, 2, 3}, be.download(t));
+      assertThrows(IllegalArgumentException.class, () -> be.fill(t, 4, 0, 9f));
+      assertThrows(IllegalArgumentException.class, () -> be.axpy(-1, 1f, t, u));
+    }
+  }
+
+  @Test
+  void aClosedBackendRefusesEveryOp() {
+    Backend other = createBackend();
+    Tensor t = other.zeros(4);
+    other.close();
+    assertThrows(IllegalStateException.class, () -> other.zeros(2));
+    assertThrows(IllegalStateException.class, () -> other.fill(t, 0, 4, 1f));
+    assertThrows(IllegalStateException.class, () -> other.download(t, 0, new float[4], 0, 4));
+    assertThrows(IllegalStateException.class, () -> other.axpy(4, 1f, t, t));
+    assertThrows(IllegalStateException.class, () -> other.gemm(false, false, 2, 2, 1, 1f, t, 0, t, 0, 0f, t, 4, 1));
+    assertThrows(IllegalStateException.class, other::synchronize);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.fillGaussian(t, 0, 4, 1f, 1, 1));
+    assertTrue(e.getMessage().contains(other.name()) && e.getMessage().contains("closed"), e.getMessage());
+    t.close();
+    other.close();
+  }
+
+  private static void assertMessage(String message, org.junit.jupiter.api.function.Executable op) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, op);
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
   void closingTwiceIsHarmless() {
     Tensor t = be.zeros(3);
     t.close();

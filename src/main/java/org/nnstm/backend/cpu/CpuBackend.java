@@ -1,9 +1,8 @@
 package org.nnstm.backend.cpu;
 
 import java.nio.FloatBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.nnstm.tensor.Activation;
-import org.nnstm.tensor.Backend;
+import org.nnstm.tensor.CheckedBackend;
 import org.nnstm.tensor.Philox;
 import org.nnstm.tensor.Tensor;
 
@@ -23,8 +22,12 @@ import org.nnstm.tensor.Tensor;
  *
  * <p>Thread safety: one backend serves one calling thread at a time (its ops are not re-entrant); tensors and
  * the backend may be handed between threads. Separate backends may be used concurrently.
+ *
+ * <p>Arguments are checked by {@link CheckedBackend} before an op reaches this class; what stays here is this
+ * backend's own limit (at most {@value #CHUNK} classes in softmaxCrossEntropy) and the label values, which it
+ * reads anyway.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends CheckedBackend {
   static final int CHUNK = 4096;
   /** Gaussian fills at least this long are split over the backend's threads. */
   static final long PARALLEL_FILL = 1L << 18;
@@ -38,7 +41,6 @@ public final class CpuBackend implements Backend {
 
   private final int threads;
   private final String name;
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final CpuPool pool;
   private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
 
@@ -106,100 +108,40 @@ public final class CpuBackend implements Backend {
     return threads;
   }
 
-  // ---------------------------------------------------------------- checks
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("backend " + name + " is closed");
-    }
-  }
-
-  private CpuTensor own(String what, Tensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException(what + " is null");
-    }
-    if (!(t instanceof CpuTensor) || ((CpuTensor) t).owner() != this) {
-      throw new IllegalArgumentException(what + " belongs to another backend (" + t.backend().name() + ")");
-    }
-    if (t.isClosed()) {
-      throw new IllegalArgumentException(what + " is closed");
-    }
+  /** A tensor of this backend ({@link CheckedBackend} has checked that it is). */
+  private static CpuTensor cpu(Tensor t) {
     return (CpuTensor) t;
-  }
-
-  private static void range(String what, Tensor t, long offset, long count) {
-    if (offset < 0 || count < 0 || offset > t.size() || count > t.size() - offset) {
-      throw new IllegalArgumentException(what + ": offset " + offset + " + count " + count
-          + " does not fit a tensor of " + t.size() + " elements");
-    }
-  }
-
-  private static void positive(String what, long v) {
-    if (v < 1) {
-      throw new IllegalArgumentException(what + " must be >= 1, got " + v);
-    }
-  }
-
-  private static void notNull(Object o, String what) {
-    if (o == null) {
-      throw new IllegalArgumentException(what + " is null");
-    }
   }
 
   // ---------------------------------------------------------------- memory and transfers
 
   @Override
-  public Tensor zeros(int... shape) {
-    checkOpen();
+  protected Tensor doZeros(int[] shape) {
     return new CpuTensor(this, shape);
   }
 
   @Override
-  public void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
-    checkOpen();
-    notNull(src, "upload: src");
-    CpuTensor d = own("upload: dst", dst);
-    if (srcOffset < 0 || count < 0 || srcOffset > src.length - count) {
-      throw new IllegalArgumentException("upload: srcOffset " + srcOffset + " + count " + count
-          + " does not fit an array of " + src.length);
-    }
-    range("upload: dst", d, dstOffset, count);
+  protected void doUpload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
+    CpuTensor d = cpu(dst);
     d.data().put((int) dstOffset, src, srcOffset, count);
   }
 
   @Override
-  public void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
-    checkOpen();
-    notNull(dst, "download: dst");
-    CpuTensor s = own("download: src", src);
-    if (dstOffset < 0 || count < 0 || dstOffset > dst.length - count) {
-      throw new IllegalArgumentException("download: dstOffset " + dstOffset + " + count " + count
-          + " does not fit an array of " + dst.length);
-    }
-    range("download: src", s, srcOffset, count);
+  protected void doDownload(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
+    CpuTensor s = cpu(src);
     s.data().get((int) srcOffset, dst, dstOffset, count);
   }
 
   @Override
-  public void copy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
-    checkOpen();
-    CpuTensor s = own("copy: src", src);
-    CpuTensor d = own("copy: dst", dst);
-    range("copy: src", s, srcOffset, count);
-    range("copy: dst", d, dstOffset, count);
-    if (s == d && srcOffset < dstOffset + count && dstOffset < srcOffset + count && count > 0
-        && srcOffset != dstOffset) {
-      throw new IllegalArgumentException("copy: regions [" + srcOffset + ", +" + count + ") and ["
-          + dstOffset + ", +" + count + ") of one tensor overlap");
-    }
+  protected void doCopy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
+    CpuTensor s = cpu(src);
+    CpuTensor d = cpu(dst);
     d.data().put((int) dstOffset, s.data(), (int) srcOffset, (int) count);
   }
 
   @Override
-  public void fill(Tensor t, long offset, long count, float value) {
-    checkOpen();
-    CpuTensor d = own("fill: t", t);
-    range("fill: t", d, offset, count);
+  protected void doFill(Tensor t, long offset, long count, float value) {
+    CpuTensor d = cpu(t);
     FloatBuffer b = d.data();
     int end = (int) (offset + count);
     for (int i = (int) offset; i < end; i++) {
@@ -210,53 +152,25 @@ public final class CpuBackend implements Backend {
   // ---------------------------------------------------------------- linear algebra
 
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                   Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
+  protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
     gemmImpl(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, 0f, null);
   }
 
   /** Each panel of C is followed at once by y += alpha2 C on the same panel (in cache), in the same task. */
   @Override
-  public void gemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
-                           int batch, float alpha2, Tensor y) {
-    CpuTensor ty = own("gemmThenAxpy: y", y);
-    if (ty == c) {
-      throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
-    }
-    if (strideC != (long) m * n) {
-      throw new IllegalArgumentException("gemmThenAxpy: C must be dense (strideC " + strideC + ", m * n "
-          + (long) m * n + ")");
-    }
-    range("gemmThenAxpy: y", ty, 0, (long) m * n * Math.max(1, batch));
-    gemmImpl(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, alpha2, ty);
+  protected void doGemmThenAxpy(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
+                                int batch, float alpha2, Tensor y) {
+    gemmImpl(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, alpha2, cpu(y));
   }
 
   private void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
                         Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
                         int batch, float alpha2, CpuTensor y) {
-    checkOpen();
-    positive("gemm: m", m);
-    positive("gemm: n", n);
-    positive("gemm: k", k);
-    positive("gemm: batch", batch);
-    CpuTensor ta = own("gemm: a", a);
-    CpuTensor tb = own("gemm: b", b);
-    CpuTensor tc = own("gemm: c", c);
-    if (strideA < 0 || strideB < 0 || strideC < 0) {
-      throw new IllegalArgumentException("gemm: strides must be >= 0, got strideA " + strideA
-          + ", strideB " + strideB + ", strideC " + strideC);
-    }
-    if (strideC == 0 && batch > 1) {
-      throw new IllegalArgumentException("gemm: strideC is 0 with batch " + batch);
-    }
-    long last = batch - 1L;
-    range("gemm: a (" + m + "x" + k + ", strideA " + strideA + ", batch " + batch + ")",
-        ta, last * strideA, (long) m * k);
-    range("gemm: b (" + k + "x" + n + ", strideB " + strideB + ", batch " + batch + ")",
-        tb, last * strideB, (long) k * n);
-    range("gemm: c (" + m + "x" + n + ", strideC " + strideC + ", batch " + batch + ")",
-        tc, last * strideC, (long) m * n);
+    CpuTensor ta = cpu(a);
+    CpuTensor tb = cpu(b);
+    CpuTensor tc = cpu(c);
     int lda = transA ? m : k;
     int ldb = transB ? k : n;
     // Panels of C along its longer side (rows when m >= n): each task packs a slice of one operand and all of
@@ -302,12 +216,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void axpy(long n, float alpha, Tensor x, Tensor y) {
-    checkOpen();
-    CpuTensor tx = own("axpy: x", x);
-    CpuTensor ty = own("axpy: y", y);
-    range("axpy: x", tx, 0, n);
-    range("axpy: y", ty, 0, n);
+  protected void doAxpy(long n, float alpha, Tensor x, Tensor y) {
+    CpuTensor tx = cpu(x);
+    CpuTensor ty = cpu(y);
     FloatBuffer xb = tx.data();
     FloatBuffer yb = ty.data();
     // A Java loop, not OpenBLAS's saxpy: Java never fuses the multiply and the add, so every element rounds the
@@ -357,22 +268,11 @@ public final class CpuBackend implements Backend {
   // ---------------------------------------------------------------- network ops
 
   @Override
-  public void biasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias, Tensor y) {
-    checkOpen();
-    notNull(phi, "biasActivationForward: phi");
-    positive("biasActivationForward: batch", batch);
-    positive("biasActivationForward: rows", rows);
-    positive("biasActivationForward: cols", cols);
-    CpuTensor tz = own("biasActivationForward: z", z);
-    CpuTensor tbias = own("biasActivationForward: bias", bias);
-    CpuTensor ty = own("biasActivationForward: y", y);
-    if (tz == ty) {
-      throw new IllegalArgumentException("biasActivationForward: y may not alias z");
-    }
-    long total = (long) batch * rows * cols;
-    range("biasActivationForward: z", tz, 0, total);
-    range("biasActivationForward: y", ty, 0, total);
-    range("biasActivationForward: bias", tbias, 0, (long) batch * cols);
+  protected void doBiasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias,
+                                         Tensor y) {
+    CpuTensor tz = cpu(z);
+    CpuTensor tbias = cpu(bias);
+    CpuTensor ty = cpu(y);
     FloatBuffer zb = tz.data();
     FloatBuffer yb = ty.data();
     FloatBuffer bb = tbias.data();
@@ -403,17 +303,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
-    checkOpen();
-    notNull(phi, "activationBackward: phi");
-    CpuTensor tdy = own("activationBackward: dy", dy);
-    CpuTensor tz = own("activationBackward: z", z);
-    CpuTensor ty = own("activationBackward: y", y);
-    CpuTensor tdz = own("activationBackward: dz", dz);
-    range("activationBackward: dy", tdy, 0, n);
-    range("activationBackward: z", tz, 0, n);
-    range("activationBackward: y", ty, 0, n);
-    range("activationBackward: dz", tdz, 0, n);
+  protected void doActivationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
+    CpuTensor tdy = cpu(dy);
+    CpuTensor tz = cpu(z);
+    CpuTensor ty = cpu(y);
+    CpuTensor tdz = cpu(dz);
     FloatBuffer dyb = tdy.data();
     FloatBuffer zb = tz.data();
     FloatBuffer yb = ty.data();
@@ -432,15 +326,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void columnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db) {
-    checkOpen();
-    positive("columnSums: batch", batch);
-    positive("columnSums: rows", rows);
-    positive("columnSums: cols", cols);
-    CpuTensor tdz = own("columnSums: dz", dz);
-    CpuTensor tdb = own("columnSums: db", db);
-    range("columnSums: dz", tdz, 0, (long) batch * rows * cols);
-    range("columnSums: db", tdb, 0, (long) batch * cols);
+  protected void doColumnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db) {
+    CpuTensor tdz = cpu(dz);
+    CpuTensor tdb = cpu(db);
     FloatBuffer zb = tdz.data();
     FloatBuffer bb = tdb.data();
     int colBlocks = (cols + COL_BLOCK - 1) / COL_BLOCK;
@@ -470,21 +358,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void softmaxCrossEntropy(int batch, int rows, int classes, Tensor logits, Tensor labels,
-                                  float gradScale, Tensor grad, Tensor stats) {
-    checkOpen();
-    positive("softmaxCrossEntropy: batch", batch);
-    positive("softmaxCrossEntropy: rows", rows);
-    positive("softmaxCrossEntropy: classes", classes);
-    CpuTensor tl = own("softmaxCrossEntropy: logits", logits);
-    CpuTensor tlab = own("softmaxCrossEntropy: labels", labels);
-    CpuTensor tg = own("softmaxCrossEntropy: grad", grad);
-    CpuTensor ts = own("softmaxCrossEntropy: stats", stats);
-    long total = (long) batch * rows * classes;
-    range("softmaxCrossEntropy: logits", tl, 0, total);
-    range("softmaxCrossEntropy: labels", tlab, 0, rows);
-    range("softmaxCrossEntropy: grad", tg, 0, total);
-    range("softmaxCrossEntropy: stats", ts, 0, 2L * batch);
+  protected void doSoftmaxCrossEntropy(int batch, int rows, int classes, Tensor logits, Tensor labels,
+                                       float gradScale, Tensor grad, Tensor stats) {
+    CpuTensor tl = cpu(logits);
+    CpuTensor tlab = cpu(labels);
+    CpuTensor tg = cpu(grad);
+    CpuTensor ts = cpu(stats);
     if (classes > CHUNK) {
       throw new IllegalArgumentException("softmaxCrossEntropy: classes " + classes + " > " + CHUNK);
     }
@@ -540,25 +419,15 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void cubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
-                                       float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
-    checkOpen();
-    positive("cubicReadoutSquaredError: batch", batch);
-    positive("cubicReadoutSquaredError: rows", rows);
-    positive("cubicReadoutSquaredError: cols", cols);
-    CpuTensor tu = own("cubicReadoutSquaredError: u", u);
-    CpuTensor tg = own("cubicReadoutSquaredError: g", g);
-    CpuTensor tt = own("cubicReadoutSquaredError: target", target);
-    CpuTensor tp = own("cubicReadoutSquaredError: pred", pred);
-    CpuTensor td = own("cubicReadoutSquaredError: gradU", gradU);
-    CpuTensor ts = own("cubicReadoutSquaredError: stats", stats);
+  protected void doCubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
+                                            float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
+    CpuTensor tu = cpu(u);
+    CpuTensor tg = cpu(g);
+    CpuTensor tt = cpu(target);
+    CpuTensor tp = cpu(pred);
+    CpuTensor td = cpu(gradU);
+    CpuTensor ts = cpu(stats);
     long per = (long) rows * cols;
-    range("cubicReadoutSquaredError: u", tu, 0, per * batch);
-    range("cubicReadoutSquaredError: g", tg, 0, batch);
-    range("cubicReadoutSquaredError: target", tt, 0, per);
-    range("cubicReadoutSquaredError: pred", tp, 0, per * batch);
-    range("cubicReadoutSquaredError: gradU", td, 0, per * batch);
-    range("cubicReadoutSquaredError: stats", ts, 0, batch);
     FloatBuffer ub = tu.data();
     FloatBuffer tb = tt.data();
     FloatBuffer pb = tp.data();
@@ -592,21 +461,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void gaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
-                                    Tensor out) {
-    checkOpen();
-    String op = "gaussianKernelLogSums";
-    positive(op + ": n", n);
-    positive(op + ": m", m);
-    positive(op + ": d", d);
-    CpuTensor ts = own(op + ": samples", samples);
-    CpuTensor tw = own(op + ": logWeights", logWeights);
-    CpuTensor tp = own(op + ": points", points);
-    CpuTensor to = own(op + ": out", out);
-    range(op + ": samples", ts, 0, (long) n * d);
-    range(op + ": logWeights", tw, 0, n);
-    range(op + ": points", tp, 0, (long) m * d);
-    range(op + ": out", to, 0, m);
+  protected void doGaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
+                                         Tensor out) {
+    CpuTensor ts = cpu(samples);
+    CpuTensor tw = cpu(logWeights);
+    CpuTensor tp = cpu(points);
+    CpuTensor to = cpu(out);
     float[] z = new float[n * d];
     float[] lw = new float[n];
     float[] y = new float[m * d];
@@ -638,14 +498,10 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
-    checkOpen();
-    CpuTensor tw = own("sgdMomentum: w", w);
-    CpuTensor tg = own("sgdMomentum: g", g);
-    CpuTensor tv = own("sgdMomentum: v", v);
-    range("sgdMomentum: w", tw, 0, n);
-    range("sgdMomentum: g", tg, 0, n);
-    range("sgdMomentum: v", tv, 0, n);
+  protected void doSgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
+    CpuTensor tw = cpu(w);
+    CpuTensor tg = cpu(g);
+    CpuTensor tv = cpu(v);
     // One Java pass per block, v = mu v + g; w = w - lr v, each product and sum rounded separately (PyTorch's
     // order; position-independent rounding, see axpy).
     FloatBuffer wb = tw.data();
@@ -676,10 +532,8 @@ public final class CpuBackend implements Backend {
   // ---------------------------------------------------------------- random numbers
 
   @Override
-  public void fillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
-    checkOpen();
-    CpuTensor d = own("fillGaussian: t", t);
-    range("fillGaussian: t", d, offset, count);
+  protected void doFillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
+    CpuTensor d = cpu(t);
     FloatBuffer b = d.data();
     if (count >= PARALLEL_FILL) {
       // counter-based: every element depends only on its index, so splitting the range changes nothing
@@ -704,15 +558,13 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void synchronize() {
-    checkOpen();
+  protected void doSynchronize() {
+    // every op has finished when it returns
   }
 
-  /** Marks the backend closed; tensors it made stay valid until closed by their owners. */
+  /** Stops the worker threads; tensors this backend made stay valid until closed by their owners. */
   @Override
-  public void close() {
-    if (!closed.getAndSet(true)) {
-      pool.close();
-    }
+  protected void release() {
+    pool.close();
   }
 }

@@ -35,10 +35,6 @@ final class CpuTensor extends Tensor {
     return owner;
   }
 
-  CpuBackend owner() {
-    return owner;
-  }
-
   /** The data; valid only while open (callers check {@link #isClosed()} first). */
   FloatBuffer data() {
     return data;

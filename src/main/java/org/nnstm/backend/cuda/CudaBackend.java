@@ -1,8 +1,9 @@
 package org.nnstm.backend.cuda;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 import jcuda.CudaException;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
@@ -11,34 +12,42 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import org.nnstm.tensor.Activation;
-import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.BackendUnavailableException;
+import org.nnstm.tensor.CheckedBackend;
 import org.nnstm.tensor.Tensor;
 
 /**
  * The CUDA backend: custom kernels (cuda/*.cu, compiled to PTX by tools/build-ptx) launched through the
- * CUDA driver API (JCuda's JCudaDriver; no cuBLAS). One context on one device; every op is queued on the
- * default stream, transfers (cuMemcpyHtoD/DtoH) are synchronous. Driver errors surface as JCuda's
- * CudaException (exceptions are enabled), allocation failures as {@link DeviceOutOfMemoryException}.
+ * CUDA driver API (JCuda's JCudaDriver; no cuBLAS). The device's primary context (retained on open, released on
+ * close, so it is shared with any other user of the device in this process, as the runtime API shares it); every
+ * op is queued on the default stream, transfers (cuMemcpyHtoD/DtoH) are synchronous. Every driver call's result
+ * code is checked ({@link #check}): a failure throws JCuda's {@link CudaException} naming the call and the
+ * error (JCuda's process-global exception switch is left alone), an allocation failure
+ * {@link DeviceOutOfMemoryException}. Arguments are checked by {@link CheckedBackend}. Close a backend's tensors
+ * before the backend: a tensor closed after it is not freed (its memory returns when the primary context is
+ * destroyed, i.e. when no backend on the device is open).
  *
  * <p>Numerics against the CPU backend: GEMM sums in a different order (FLOAT_SUM tolerances);
  * tanh uses tanhf (at most 2 ulp); softmax uses expf/logf; SGD, axpy and fill are bit-identical to
  * plain float arithmetic; {@link #fillGaussian} is bit-identical to {@link org.nnstm.tensor.Philox}.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends CheckedBackend {
   private static final int THREADS = 256;
   private static final int MAX_BLOCKS = 65535 * 8;
 
+  private final CUdevice device;
   private final CUcontext context;
   private final String deviceName;
   private final int multiprocessors;
   private final int ccMajor;
   private final int ccMinor;
   private final int clockKHz;
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final List<PtxModule> modules = new ArrayList<>();
+  /** Each kernel's name, for error messages. */
+  private final Map<CUfunction, String> kernelNames = new IdentityHashMap<>();
   private final CUfunction sgemmLarge;
   private final CUfunction sgemmSmall;
   private final CUfunction biasActivationForward;
@@ -53,34 +62,52 @@ public final class CudaBackend implements Backend {
   private final CUfunction fill;
   private final CUfunction fillGaussian;
 
-  private CudaBackend(CUcontext context, String deviceName, int multiprocessors, int ccMajor, int ccMinor,
-                      int clockKHz) {
+  private CudaBackend(CUdevice device, CUcontext context, String deviceName, int multiprocessors, int ccMajor,
+                      int ccMinor, int clockKHz) {
+    this.device = device;
     this.context = context;
     this.ccMajor = ccMajor;
     this.ccMinor = ccMinor;
     this.clockKHz = clockKHz;
     this.deviceName = deviceName;
     this.multiprocessors = multiprocessors;
-    PtxModule gemm = load("gemm");
-    PtxModule activation = load("activation");
-    PtxModule reduce = load("reduce");
-    PtxModule loss = load("loss");
-    PtxModule optim = load("optim");
-    PtxModule rng = load("rng");
-    PtxModule kde = load("kde");
-    sgemmLarge = gemm.function("sgemm_128x128");
-    sgemmSmall = gemm.function("sgemm_64x64");
-    biasActivationForward = activation.function("bias_activation_forward");
-    activationBackward = activation.function("activation_backward");
-    columnSums = reduce.function("column_sums");
-    softmaxCrossEntropy = loss.function("softmax_cross_entropy_forward");
-    cubicReadoutSquaredError = loss.function("cubic_readout_squared_error");
-    sgdMomentum = optim.function("sgd_momentum");
-    axpy = optim.function("axpy");
-    fill = optim.function("fill");
-    fillGaussian = rng.function("fill_gaussian");
-    kdePartial = kde.function("kde_partial");
-    kdeCombine = kde.function("kde_combine");
+    try {
+      PtxModule gemm = load("gemm");
+      PtxModule activation = load("activation");
+      PtxModule reduce = load("reduce");
+      PtxModule loss = load("loss");
+      PtxModule optim = load("optim");
+      PtxModule rng = load("rng");
+      PtxModule kde = load("kde");
+      sgemmLarge = kernel(gemm, "sgemm_128x128");
+      sgemmSmall = kernel(gemm, "sgemm_64x64");
+      biasActivationForward = kernel(activation, "bias_activation_forward");
+      activationBackward = kernel(activation, "activation_backward");
+      columnSums = kernel(reduce, "column_sums");
+      softmaxCrossEntropy = kernel(loss, "softmax_cross_entropy_forward");
+      cubicReadoutSquaredError = kernel(loss, "cubic_readout_squared_error");
+      sgdMomentum = kernel(optim, "sgd_momentum");
+      axpy = kernel(optim, "axpy");
+      fill = kernel(optim, "fill");
+      fillGaussian = kernel(rng, "fill_gaussian");
+      kdePartial = kernel(kde, "kde_partial");
+      kdeCombine = kernel(kde, "kde_combine");
+    } catch (RuntimeException e) {
+      for (PtxModule m : modules) {
+        try {
+          m.unload(); // the modules loaded before the failure; the caller releases the context
+        } catch (RuntimeException u) {
+          e.addSuppressed(u);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private CUfunction kernel(PtxModule module, String name) {
+    CUfunction f = module.function(name);
+    kernelNames.put(f, name);
+    return f;
   }
 
   private PtxModule load(String name) {
@@ -89,52 +116,54 @@ public final class CudaBackend implements Backend {
     return m;
   }
 
+  /** Why JCuda's natives first failed to load in this process (a second try only sees NoClassDefFoundError). */
+  private static volatile String firstFailure;
+
   /**
-   * Opens device {@code device}: initialises the driver, creates a context and loads the PTX modules.
+   * Opens device {@code device}: initialises the driver, retains the device's primary context and loads the PTX
+   * modules into it.
    *
    * @throws BackendUnavailableException with the reason when the JCuda natives, the driver or the
    *     device are missing or fail to initialise
    */
-  /** Why JCuda's natives first failed to load in this process (a second try only sees NoClassDefFoundError). */
-  private static volatile String firstFailure;
-
   public static CudaBackend open(int device) {
     if (device < 0) {
       throw new IllegalArgumentException("CUDA device index must be >= 0, got " + device);
     }
-    CUcontext ctx = null;
+    CUdevice dev = null;
+    boolean retained = false;
     try {
-      JCudaDriver.setExceptionsEnabled(true);
-      JCudaDriver.cuInit(0);
+      check(JCudaDriver.cuInit(0), "cuInit");
       int[] count = new int[1];
-      JCudaDriver.cuDeviceGetCount(count);
+      check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
       if (device >= count[0]) {
         throw new BackendUnavailableException(
             "no CUDA device " + device + ": the driver reports " + count[0] + " device(s)", null);
       }
-      CUdevice dev = new CUdevice();
-      JCudaDriver.cuDeviceGet(dev, device);
+      dev = new CUdevice();
+      check(JCudaDriver.cuDeviceGet(dev, device), "cuDeviceGet");
       byte[] nameBytes = new byte[256];
-      JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
+      check(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev), "cuDeviceGetName");
       String name = new String(nameBytes, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
-      int[] sms = new int[1];
-      JCudaDriver.cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
-      int[] major = new int[1];
-      int[] minor = new int[1];
-      int[] clock = new int[1];
-      JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
-      JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
-      JCudaDriver.cuDeviceGetAttribute(clock, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE, dev);
-      ctx = new CUcontext();
-      JCudaDriver.cuCtxCreate(ctx, 0, dev);
-      return new CudaBackend(ctx, name, sms[0], major[0], minor[0], clock[0]);
-    } catch (LinkageError | CudaException e) {
-      if (ctx != null) {
+      int sms = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+      int major = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+      int minor = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+      int clock = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
+      CUcontext ctx = new CUcontext();
+      check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
+      retained = true;
+      check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+      return new CudaBackend(dev, ctx, name, sms, major, minor, clock);
+    } catch (LinkageError | RuntimeException e) {
+      if (retained) {
         try {
-          JCudaDriver.cuCtxDestroy(ctx);
-        } catch (RuntimeException | LinkageError ignored) {
-          // the context is unusable anyway; the cause below says why
+          check(JCudaDriver.cuDevicePrimaryCtxRelease(dev), "cuDevicePrimaryCtxRelease");
+        } catch (CudaException r) {
+          e.addSuppressed(r); // the cause below says why it failed
         }
+      }
+      if (!(e instanceof LinkageError || e instanceof CudaException)) {
+        throw e;
       }
       String reason = shortReason(e);
       if (e instanceof NoClassDefFoundError && firstFailure != null) {
@@ -143,6 +172,22 @@ public final class CudaBackend implements Backend {
         firstFailure = reason;
       }
       throw new BackendUnavailableException(reason, e);
+    }
+  }
+
+  private static int attribute(CUdevice dev, int attribute) {
+    int[] v = new int[1];
+    check(JCudaDriver.cuDeviceGetAttribute(v, attribute, dev), "cuDeviceGetAttribute " + attribute);
+    return v[0];
+  }
+
+  /**
+   * Throws a {@link CudaException} naming the driver call {@code what} and the error when {@code rc} is not
+   * CUDA_SUCCESS; every driver call's result goes through here.
+   */
+  static void check(int rc, String what) {
+    if (rc != CUresult.CUDA_SUCCESS) {
+      throw new CudaException(what + ": " + CUresult.stringFor(rc));
     }
   }
 
@@ -196,118 +241,73 @@ public final class CudaBackend implements Backend {
     return lanes == 0 ? Double.NaN : (double) multiprocessors * lanes * 2 * clockKHz * 1e3;
   }
 
-  boolean isClosed() {
-    return closed.get();
-  }
-
+  /** Makes this backend's context current on the calling thread (ops may come from any one thread at a time). */
   void makeCurrent() {
-    JCudaDriver.cuCtxSetCurrent(context);
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("CUDA backend " + deviceName + " is closed");
-    }
+    check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
   }
 
   // ---------------------------------------------------------------- memory and transfers
 
   @Override
-  public Tensor zeros(int... shape) {
-    checkOpen();
+  protected Tensor doZeros(int[] shape) {
     long bytes = Tensor.checkedSize(shape) * Float.BYTES;
     makeCurrent();
     CUdeviceptr p = new CUdeviceptr();
+    int rc = JCudaDriver.cuMemAlloc(p, bytes);
+    if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+      throw new DeviceOutOfMemoryException(bytes, deviceName,
+          new CudaException("cuMemAlloc: " + CUresult.stringFor(rc)));
+    }
+    check(rc, "cuMemAlloc");
+    DeviceBuffer buffer = new DeviceBuffer(this, p, bytes);
     try {
-      JCudaDriver.cuMemAlloc(p, bytes);
-    } catch (CudaException e) {
-      if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
-        throw new DeviceOutOfMemoryException(bytes, deviceName, e);
-      }
+      check(JCudaDriver.cuMemsetD32(p, 0, bytes / Float.BYTES), "cuMemsetD32");
+    } catch (RuntimeException e) {
+      buffer.close();
       throw e;
     }
-    JCudaDriver.cuMemsetD32(p, 0, bytes / Float.BYTES);
-    return new CudaTensor(this, shape, new DeviceBuffer(this, p, bytes));
+    return new CudaTensor(this, shape, buffer);
   }
 
   @Override
-  public void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
-    DeviceBuffer d = own(dst, "upload dst");
-    checkArray("upload src", src.length, srcOffset, count);
-    checkRange("upload dst", dst, dstOffset, count);
-    if (count == 0) {
-      return;
-    }
+  protected void doUpload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
+    DeviceBuffer d = buf(dst);
     makeCurrent();
-    JCudaDriver.cuMemcpyHtoD(d.at(dstOffset), Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES),
-        (long) count * Float.BYTES);
+    check(JCudaDriver.cuMemcpyHtoD(d.at(dstOffset), Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES),
+        (long) count * Float.BYTES), "cuMemcpyHtoD");
   }
 
   @Override
-  public void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
-    DeviceBuffer s = own(src, "download src");
-    checkRange("download src", src, srcOffset, count);
-    checkArray("download dst", dst.length, dstOffset, count);
-    if (count == 0) {
-      return;
-    }
+  protected void doDownload(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
+    DeviceBuffer s = buf(src);
     makeCurrent();
-    JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), s.at(srcOffset),
-        (long) count * Float.BYTES);
+    check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), s.at(srcOffset),
+        (long) count * Float.BYTES), "cuMemcpyDtoH");
   }
 
   @Override
-  public void copy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
-    DeviceBuffer s = own(src, "copy src");
-    DeviceBuffer d = own(dst, "copy dst");
-    checkRange("copy src", src, srcOffset, count);
-    checkRange("copy dst", dst, dstOffset, count);
-    if (src == dst && srcOffset < dstOffset + count && dstOffset < srcOffset + count && count > 0) {
-      throw new IllegalArgumentException("copy: regions overlap (src offset " + srcOffset + ", dst offset "
-          + dstOffset + ", count " + count + ")");
-    }
-    if (count == 0) {
-      return;
-    }
+  protected void doCopy(Tensor src, long srcOffset, Tensor dst, long dstOffset, long count) {
+    DeviceBuffer s = buf(src);
+    DeviceBuffer d = buf(dst);
     makeCurrent();
-    JCudaDriver.cuMemcpyDtoD(d.at(dstOffset), s.at(srcOffset), count * Float.BYTES);
+    check(JCudaDriver.cuMemcpyDtoD(d.at(dstOffset), s.at(srcOffset), count * Float.BYTES), "cuMemcpyDtoD");
   }
 
   @Override
-  public void fill(Tensor t, long offset, long count, float value) {
-    DeviceBuffer b = own(t, "fill");
-    checkRange("fill", t, offset, count);
-    if (count == 0) {
-      return;
-    }
+  protected void doFill(Tensor t, long offset, long count, float value) {
+    DeviceBuffer b = buf(t);
     launch1d(fill, count, Pointer.to(new long[] {count}), Pointer.to(new float[] {value}), Pointer.to(b.at(offset)));
   }
 
   // ---------------------------------------------------------------- linear algebra
 
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                   Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
-    DeviceBuffer ba = own(a, "gemm A");
-    DeviceBuffer bb = own(b, "gemm B");
-    DeviceBuffer bc = own(c, "gemm C");
-    if (m < 1 || n < 1 || k < 1 || batch < 1) {
-      throw new IllegalArgumentException(
-          "gemm: m, n, k, batch must be >= 1, got m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
-    }
-    if (strideA < 0 || strideB < 0 || strideC < 0) {
-      throw new IllegalArgumentException(
-          "gemm: strides must be >= 0, got " + strideA + ", " + strideB + ", " + strideC);
-    }
-    if (strideC == 0 && batch > 1) {
-      throw new IllegalArgumentException("gemm: C's stride must not be 0 when batch = " + batch);
-    }
-    checkBatched("gemm A", a, strideA, (long) m * k, batch);
-    checkBatched("gemm B", b, strideB, (long) k * n, batch);
-    checkBatched("gemm C", c, strideC, (long) m * n, batch);
-    if (batch > 65535) {
-      throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the CUDA grid limit 65535");
-    }
+  protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC, int batch) {
+    DeviceBuffer ba = buf(a);
+    DeviceBuffer bb = buf(b);
+    DeviceBuffer bc = buf(c);
+    gridLimit("gemm", batch);
     long largeBlocks = (long) ceilDiv(m, 128) * ceilDiv(n, 128) * batch;
     boolean large = largeBlocks >= 2L * multiprocessors;
     int tile = large ? 128 : 64;
@@ -319,20 +319,13 @@ public final class CudaBackend implements Backend {
         Pointer.to(bb.at(0)), Pointer.to(new long[] {strideB}),
         Pointer.to(new float[] {beta}),
         Pointer.to(bc.at(0)), Pointer.to(new long[] {strideC}));
-    makeCurrent();
-    JCudaDriver.cuLaunchKernel(large ? sgemmLarge : sgemmSmall, ceilDiv(n, tile), ceilDiv(m, tile), batch,
-        THREADS, 1, 1, 0, null, params, null);
+    launch(large ? sgemmLarge : sgemmSmall, ceilDiv(n, tile), ceilDiv(m, tile), batch, THREADS, 0, params);
   }
 
   @Override
-  public void axpy(long n, float alpha, Tensor x, Tensor y) {
-    DeviceBuffer bx = own(x, "axpy x");
-    DeviceBuffer by = own(y, "axpy y");
-    checkRange("axpy x", x, 0, n);
-    checkRange("axpy y", y, 0, n);
-    if (n == 0) {
-      return;
-    }
+  protected void doAxpy(long n, float alpha, Tensor x, Tensor y) {
+    DeviceBuffer bx = buf(x);
+    DeviceBuffer by = buf(y);
     launch1d(axpy, n, Pointer.to(new long[] {n}), Pointer.to(new float[] {alpha}), Pointer.to(bx.at(0)),
         Pointer.to(by.at(0)));
   }
@@ -340,99 +333,54 @@ public final class CudaBackend implements Backend {
   // ---------------------------------------------------------------- network ops
 
   @Override
-  public void biasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias, Tensor y) {
-    DeviceBuffer bz = own(z, "biasActivationForward z");
-    DeviceBuffer bb = own(bias, "biasActivationForward bias");
-    DeviceBuffer by = own(y, "biasActivationForward y");
-    checkExtents("biasActivationForward", batch, rows, cols);
+  protected void doBiasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias,
+                                         Tensor y) {
+    DeviceBuffer bz = buf(z);
+    DeviceBuffer bb = buf(bias);
+    DeviceBuffer by = buf(y);
     long n = (long) batch * rows * cols;
-    checkRange("biasActivationForward z", z, 0, n);
-    checkRange("biasActivationForward y", y, 0, n);
-    checkRange("biasActivationForward bias", bias, 0, (long) batch * cols);
-    if (y == z) {
-      throw new IllegalArgumentException("biasActivationForward: y may not alias z");
-    }
     launch1d(biasActivationForward, n, Pointer.to(new int[] {phi.kernelCode()}), Pointer.to(new int[] {batch}),
         Pointer.to(new int[] {rows}), Pointer.to(new int[] {cols}), Pointer.to(bz.at(0)), Pointer.to(bb.at(0)),
         Pointer.to(by.at(0)));
   }
 
   @Override
-  public void activationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
-    DeviceBuffer bdy = own(dy, "activationBackward dy");
-    DeviceBuffer bz = own(z, "activationBackward z");
-    DeviceBuffer by = own(y, "activationBackward y");
-    DeviceBuffer bdz = own(dz, "activationBackward dz");
-    checkRange("activationBackward dy", dy, 0, n);
-    checkRange("activationBackward z", z, 0, n);
-    checkRange("activationBackward y", y, 0, n);
-    checkRange("activationBackward dz", dz, 0, n);
-    if (n == 0) {
-      return;
-    }
+  protected void doActivationBackward(Activation phi, long n, Tensor dy, Tensor z, Tensor y, Tensor dz) {
+    DeviceBuffer bdy = buf(dy);
+    DeviceBuffer bz = buf(z);
+    DeviceBuffer by = buf(y);
+    DeviceBuffer bdz = buf(dz);
     launch1d(activationBackward, n, Pointer.to(new int[] {phi.kernelCode()}), Pointer.to(new long[] {n}),
         Pointer.to(bdy.at(0)), Pointer.to(bz.at(0)), Pointer.to(by.at(0)), Pointer.to(bdz.at(0)));
   }
 
   @Override
-  public void columnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db) {
-    DeviceBuffer bdz = own(dz, "columnSums dz");
-    DeviceBuffer bdb = own(db, "columnSums db");
-    checkExtents("columnSums", batch, rows, cols);
-    checkRange("columnSums dz", dz, 0, (long) batch * rows * cols);
-    checkRange("columnSums db", db, 0, (long) batch * cols);
-    if (batch > 65535) {
-      throw new IllegalArgumentException("columnSums: batch " + batch + " exceeds the CUDA grid limit 65535");
-    }
+  protected void doColumnSums(int batch, int rows, int cols, Tensor dz, float beta, Tensor db) {
+    DeviceBuffer bdz = buf(dz);
+    DeviceBuffer bdb = buf(db);
+    gridLimit("columnSums", batch);
     Pointer params = Pointer.to(Pointer.to(new int[] {batch}), Pointer.to(new int[] {rows}),
         Pointer.to(new int[] {cols}), Pointer.to(bdz.at(0)), Pointer.to(new float[] {beta}), Pointer.to(bdb.at(0)));
-    makeCurrent();
-    JCudaDriver.cuLaunchKernel(columnSums, ceilDiv(cols, THREADS), batch, 1, THREADS, 1, 1, 0, null, params, null);
+    launch(columnSums, ceilDiv(cols, THREADS), batch, 1, THREADS, 0, params);
   }
 
   @Override
-  public void softmaxCrossEntropy(int batch, int rows, int classes, Tensor logits, Tensor labels,
-                                  float gradScale, Tensor grad, Tensor stats) {
-    DeviceBuffer bl = own(logits, "softmaxCrossEntropy logits");
-    DeviceBuffer blab = own(labels, "softmaxCrossEntropy labels");
-    DeviceBuffer bg = own(grad, "softmaxCrossEntropy grad");
-    DeviceBuffer bs = own(stats, "softmaxCrossEntropy stats");
-    checkExtents("softmaxCrossEntropy", batch, rows, classes);
-    long n = (long) batch * rows * classes;
-    checkRange("softmaxCrossEntropy logits", logits, 0, n);
-    checkRange("softmaxCrossEntropy grad", grad, 0, n);
-    checkRange("softmaxCrossEntropy labels", labels, 0, rows);
-    checkRange("softmaxCrossEntropy stats", stats, 0, 2L * batch);
+  protected void doSoftmaxCrossEntropy(int batch, int rows, int classes, Tensor logits, Tensor labels,
+                                       float gradScale, Tensor grad, Tensor stats) {
     Pointer params = Pointer.to(Pointer.to(new int[] {batch}), Pointer.to(new int[] {rows}),
-        Pointer.to(new int[] {classes}), Pointer.to(bl.at(0)), Pointer.to(blab.at(0)),
-        Pointer.to(new float[] {gradScale}), Pointer.to(bg.at(0)), Pointer.to(bs.at(0)));
-    makeCurrent();
-    JCudaDriver.cuLaunchKernel(softmaxCrossEntropy, batch, 1, 1, THREADS, 1, 1, 0, null, params, null);
+        Pointer.to(new int[] {classes}), Pointer.to(buf(logits).at(0)), Pointer.to(buf(labels).at(0)),
+        Pointer.to(new float[] {gradScale}), Pointer.to(buf(grad).at(0)), Pointer.to(buf(stats).at(0)));
+    launch(softmaxCrossEntropy, batch, 1, 1, THREADS, 0, params);
   }
 
   @Override
-  public void cubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
-                                       float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
-    String op = "cubicReadoutSquaredError";
-    DeviceBuffer bu = own(u, op + " u");
-    DeviceBuffer bg = own(g, op + " g");
-    DeviceBuffer bt = own(target, op + " target");
-    DeviceBuffer bp = own(pred, op + " pred");
-    DeviceBuffer bd = own(gradU, op + " gradU");
-    DeviceBuffer bs = own(stats, op + " stats");
-    checkExtents(op, batch, rows, cols);
-    long n = (long) batch * rows * cols;
-    checkRange(op + " u", u, 0, n);
-    checkRange(op + " g", g, 0, batch);
-    checkRange(op + " target", target, 0, (long) rows * cols);
-    checkRange(op + " pred", pred, 0, n);
-    checkRange(op + " gradU", gradU, 0, n);
-    checkRange(op + " stats", stats, 0, batch);
+  protected void doCubicReadoutSquaredError(int batch, int rows, int cols, Tensor u, Tensor g, Tensor target,
+                                            float gradScale, Tensor pred, Tensor gradU, Tensor stats) {
     Pointer params = Pointer.to(Pointer.to(new int[] {batch}), Pointer.to(new int[] {rows}),
-        Pointer.to(new int[] {cols}), Pointer.to(bu.at(0)), Pointer.to(bg.at(0)), Pointer.to(bt.at(0)),
-        Pointer.to(new float[] {gradScale}), Pointer.to(bp.at(0)), Pointer.to(bd.at(0)), Pointer.to(bs.at(0)));
-    makeCurrent();
-    JCudaDriver.cuLaunchKernel(cubicReadoutSquaredError, batch, 1, 1, THREADS, 1, 1, 0, null, params, null);
+        Pointer.to(new int[] {cols}), Pointer.to(buf(u).at(0)), Pointer.to(buf(g).at(0)), Pointer.to(buf(target).at(0)),
+        Pointer.to(new float[] {gradScale}), Pointer.to(buf(pred).at(0)), Pointer.to(buf(gradU).at(0)),
+        Pointer.to(buf(stats).at(0)));
+    launch(cubicReadoutSquaredError, batch, 1, 1, THREADS, 0, params);
   }
 
   /** Threads (points) per block of the KDE kernels; shared memory per block for the sample tiles. */
@@ -440,18 +388,8 @@ public final class CudaBackend implements Backend {
   private static final int KDE_SHARED_BYTES = 32 * 1024;
 
   @Override
-  public void gaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
-                                    Tensor out) {
-    String op = "gaussianKernelLogSums";
-    DeviceBuffer bz = own(samples, op + " samples");
-    DeviceBuffer bw = own(logWeights, op + " logWeights");
-    DeviceBuffer by = own(points, op + " points");
-    DeviceBuffer bo = own(out, op + " out");
-    checkExtents(op, n, m, d);
-    checkRange(op + " samples", samples, 0, (long) n * d);
-    checkRange(op + " logWeights", logWeights, 0, n);
-    checkRange(op + " points", points, 0, (long) m * d);
-    checkRange(op + " out", out, 0, m);
+  protected void doGaussianKernelLogSums(int n, int m, int d, Tensor samples, Tensor logWeights, Tensor points,
+                                         Tensor out) {
     int tile = Math.max(1, Math.min(256, KDE_SHARED_BYTES / (4 * (d + 1))));
     int pointBlocks = ceilDiv(m, KDE_THREADS);
     // enough blocks to fill the GPU (8 per multiprocessor), but at least a tile of samples per chunk
@@ -460,117 +398,78 @@ public final class CudaBackend implements Backend {
     int per = ceilDiv(n, chunks);
     int shared = tile * (d + 1) * 4;
     try (Tensor part = zeros(2 * chunks, m)) {
-      DeviceBuffer bp = own(part, op + " partials");
+      DeviceBuffer bp = buf(part);
       Pointer p1 = Pointer.to(Pointer.to(new int[] {n}), Pointer.to(new int[] {m}), Pointer.to(new int[] {d}),
-          Pointer.to(new int[] {tile}), Pointer.to(new int[] {per}), Pointer.to(bz.at(0)), Pointer.to(bw.at(0)),
-          Pointer.to(by.at(0)), Pointer.to(bp.at(0)));
-      makeCurrent();
-      JCudaDriver.cuLaunchKernel(kdePartial, pointBlocks, chunks, 1, KDE_THREADS, 1, 1, shared, null, p1, null);
+          Pointer.to(new int[] {tile}), Pointer.to(new int[] {per}), Pointer.to(buf(samples).at(0)),
+          Pointer.to(buf(logWeights).at(0)), Pointer.to(buf(points).at(0)), Pointer.to(bp.at(0)));
+      launch(kdePartial, pointBlocks, chunks, 1, KDE_THREADS, shared, p1);
       Pointer p2 = Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {chunks}), Pointer.to(bp.at(0)),
-          Pointer.to(bo.at(0)));
-      JCudaDriver.cuLaunchKernel(kdeCombine, pointBlocks, 1, 1, KDE_THREADS, 1, 1, 0, null, p2, null);
-      JCudaDriver.cuCtxSynchronize(); // the partials are freed on return
+          Pointer.to(buf(out).at(0)));
+      launch(kdeCombine, pointBlocks, 1, 1, KDE_THREADS, 0, p2);
+      check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize"); // the partials are freed on return
     }
   }
 
   @Override
-  public void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
-    DeviceBuffer bw = own(w, "sgdMomentum w");
-    DeviceBuffer bg = own(g, "sgdMomentum g");
-    DeviceBuffer bv = own(v, "sgdMomentum v");
-    checkRange("sgdMomentum w", w, 0, n);
-    checkRange("sgdMomentum g", g, 0, n);
-    checkRange("sgdMomentum v", v, 0, n);
-    if (n == 0) {
-      return;
-    }
+  protected void doSgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v) {
     launch1d(sgdMomentum, n, Pointer.to(new long[] {n}), Pointer.to(new float[] {lr}), Pointer.to(new float[] {mu}),
-        Pointer.to(bw.at(0)), Pointer.to(bg.at(0)), Pointer.to(bv.at(0)));
+        Pointer.to(buf(w).at(0)), Pointer.to(buf(g).at(0)), Pointer.to(buf(v).at(0)));
   }
 
   // ---------------------------------------------------------------- random numbers
 
   @Override
-  public void fillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
-    DeviceBuffer b = own(t, "fillGaussian");
-    checkRange("fillGaussian", t, offset, count);
-    if (count == 0) {
-      return;
-    }
-    launch1d(fillGaussian, count, Pointer.to(b.at(offset)), Pointer.to(new long[] {count}),
+  protected void doFillGaussian(Tensor t, long offset, long count, float std, long seed, long stream) {
+    launch1d(fillGaussian, count, Pointer.to(buf(t).at(offset)), Pointer.to(new long[] {count}),
         Pointer.to(new float[] {std}), Pointer.to(new long[] {seed}), Pointer.to(new long[] {stream}),
         Pointer.to(new long[] {0L}));
   }
 
   @Override
-  public void synchronize() {
-    checkOpen();
+  protected void doSynchronize() {
     makeCurrent();
-    JCudaDriver.cuCtxSynchronize();
+    check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
   }
 
+  /**
+   * Waits for queued work, unloads the modules and releases the primary context, even when an earlier step
+   * fails (the first failure is thrown after the release).
+   */
   @Override
-  public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
+  protected void release() {
     try {
-      JCudaDriver.cuCtxSetCurrent(context);
-      JCudaDriver.cuCtxSynchronize();
+      makeCurrent();
+      check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
       for (PtxModule m : modules) {
         m.unload();
       }
     } finally {
-      JCudaDriver.cuCtxDestroy(context);
+      check(JCudaDriver.cuDevicePrimaryCtxRelease(device), "cuDevicePrimaryCtxRelease");
     }
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private void launch1d(CUfunction f, long n, NativePointerObject... args) {
-    long blocks = Math.min(ceilDiv(n, THREADS), MAX_BLOCKS);
-    makeCurrent();
-    JCudaDriver.cuLaunchKernel(f, (int) blocks, 1, 1, THREADS, 1, 1, 0, null, Pointer.to(args), null);
-  }
-
-  private DeviceBuffer own(Tensor t, String what) {
-    checkOpen();
-    if (!(t instanceof CudaTensor) || t.backend() != this) {
-      throw new IllegalArgumentException(what + ": tensor belongs to " + (t == null ? "nothing (null)" : t.backend().name())
-          + ", not to " + name() + "; transfer it explicitly with download/upload");
-    }
-    if (t.isClosed()) {
-      throw new IllegalArgumentException(what + ": tensor is closed");
-    }
+  /** The device memory of a tensor of this backend ({@link CheckedBackend} has checked that it is). */
+  private static DeviceBuffer buf(Tensor t) {
     return ((CudaTensor) t).buffer;
   }
 
-  private static void checkRange(String what, Tensor t, long offset, long count) {
-    if (offset < 0 || count < 0 || offset + count > t.size()) {
-      throw new IllegalArgumentException(what + ": range [" + offset + ", " + offset + " + " + count
-          + ") does not fit a tensor of " + t.size() + " elements");
-    }
+  /** Launches {@code f} on a grid of (gridX, gridY, gridZ) blocks of {@code block} threads, on the default stream. */
+  private void launch(CUfunction f, int gridX, int gridY, int gridZ, int block, int sharedBytes, Pointer params) {
+    makeCurrent();
+    check(JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, block, 1, 1, sharedBytes, null, params, null),
+        "cuLaunchKernel " + kernelNames.get(f));
   }
 
-  private static void checkArray(String what, int length, int offset, int count) {
-    if (offset < 0 || count < 0 || (long) offset + count > length) {
-      throw new IllegalArgumentException(what + ": range [" + offset + ", " + offset + " + " + count
-          + ") does not fit an array of " + length + " elements");
-    }
+  private void launch1d(CUfunction f, long n, NativePointerObject... args) {
+    long blocks = Math.min(ceilDiv(n, THREADS), MAX_BLOCKS);
+    launch(f, (int) blocks, 1, 1, THREADS, 0, Pointer.to(args));
   }
 
-  private static void checkBatched(String what, Tensor t, long stride, long span, int batch) {
-    long need = (batch - 1) * stride + span;
-    if (need > t.size()) {
-      throw new IllegalArgumentException(what + ": batch " + batch + " with stride " + stride + " and "
-          + span + " elements per problem needs " + need + " elements, tensor has " + t.size());
-    }
-  }
-
-  private static void checkExtents(String what, int batch, int rows, int cols) {
-    if (batch < 1 || rows < 1 || cols < 1) {
-      throw new IllegalArgumentException(what + ": extents must be >= 1, got batch=" + batch + " rows=" + rows
-          + " cols=" + cols);
+  private static void gridLimit(String op, int batch) {
+    if (batch > 65535) {
+      throw new IllegalArgumentException(op + ": batch " + batch + " exceeds the CUDA grid limit 65535");
     }
   }
 

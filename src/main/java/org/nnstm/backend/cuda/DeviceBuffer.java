@@ -41,7 +41,7 @@ final class DeviceBuffer implements AutoCloseable {
     CUdeviceptr p = ptr.getAndSet(null);
     if (p != null && !owner.isClosed()) {
       owner.makeCurrent();
-      JCudaDriver.cuMemFree(p);
+      CudaBackend.check(JCudaDriver.cuMemFree(p), "cuMemFree");
     }
   }
 }

@@ -32,14 +32,14 @@ final class PtxModule {
     }
     byte[] zeroTerminated = new byte[ptx.length + 1];
     System.arraycopy(ptx, 0, zeroTerminated, 0, ptx.length);
-    JCudaDriver.cuModuleLoadData(module, zeroTerminated);
+    CudaBackend.check(JCudaDriver.cuModuleLoadData(module, zeroTerminated), "cuModuleLoadData " + name);
   }
 
   /** The kernel {@code function} of this module (an extern "C" name). */
   synchronized CUfunction function(String function) {
     return functions.computeIfAbsent(function, f -> {
       CUfunction fn = new CUfunction();
-      JCudaDriver.cuModuleGetFunction(fn, module, f);
+      CudaBackend.check(JCudaDriver.cuModuleGetFunction(fn, module, f), "cuModuleGetFunction " + f);
       return fn;
     });
   }
@@ -49,6 +49,6 @@ final class PtxModule {
   }
 
   void unload() {
-    JCudaDriver.cuModuleUnload(module);
+    CudaBackend.check(JCudaDriver.cuModuleUnload(module), "cuModuleUnload " + name);
   }
 }

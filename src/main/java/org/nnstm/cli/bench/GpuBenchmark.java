@@ -1,9 +1,9 @@
-package org.nnstm.backend.cuda;
+package org.nnstm.cli.bench;
 
 import java.util.Locale;
+import org.nnstm.backend.cuda.CudaBackend;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.StepBenchmark;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.BackendUnavailableException;
@@ -17,7 +17,7 @@ import org.nnstm.tensor.Tensor;
  * GEMMs alone beside it, and the KDE op's throughput in kernel pairs per second (10^5 samples x 10^4 points,
  * d = 1 and 2). tools/torch_step.py runs the same step in PyTorch.
  *
- * <p>Usage: {@code java -cp nnstm.jar org.nnstm.backend.cuda.GpuBenchmark [--quick]}; exits with status 2
+ * <p>Usage: {@code java -cp nnstm.jar org.nnstm.cli.bench.GpuBenchmark [--quick]}; exits with status 2
  * and a one-line message when no CUDA device is usable.
  */
 public final class GpuBenchmark {

@@ -1,7 +1,12 @@
-package org.nnstm.nn;
+package org.nnstm.cli.bench;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.nn.ModelInit;
+import org.nnstm.nn.NetworkSpec;
+import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 
 /**

@@ -1,13 +1,14 @@
-package org.nnstm.prior;
+package org.nnstm.cli.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.nnstm.prior.GaussianKde;
 
 /**
- * Timing harness for tools/compare-kde: {@code java -cp target/classes org.nnstm.prior.KdeBenchmark
+ * Timing harness for tools/compare-kde: {@code java -cp target/classes org.nnstm.cli.bench.KdeBenchmark
  * SAMPLES.f64 POINTS.f64 D REPEATS OUT.f64}. Reads little-endian float64 row-major files (n x d samples,
  * m x d points, as written by numpy's tofile), builds a Scott-bandwidth KDE, evaluates pdf REPEATS times after
  * one warm-up, prints "nnstm_seconds=<best>" and writes the densities to OUT.f64 for the script to compare

@@ -1,0 +1,323 @@
+package org.nnstm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nnstm.nn.Layouts;
+import org.nnstm.tensor.Activation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options that several commands share, as picocli mixins ({@code @Mixin CommonOptions.Output output;}):
+ * one declaration, one help text and one validation each. Each mixin's accessors return the parsed value, so
+ * a command never re-parses option text itself.
+ */
+public final class CommonOptions {
+  private CommonOptions() {}
+
+  /**
+   * A command that only groups subcommands: run without one, it prints its usage (exit code 0). Extend it and
+   * name the subcommands in the {@code @Command} annotation.
+   */
+  public abstract static class Group implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+
+  /** No option: the command's stdout and stderr, for a command that prints (picocli's writers, which tests set). */
+  @Command
+  public static class Streams {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The command's standard output. */
+    public PrintWriter out() {
+      return command.commandLine().getOut();
+    }
+
+    /** The command's standard error. */
+    public PrintWriter err() {
+      return command.commandLine().getErr();
+    }
+  }
+
+  /**
+   * {@code --json}, and the command's stdout and stderr. Results go out as rows: with --json one JSON object a
+   * line ({@link JsonLine}), else a text line; a command lists its JSON keys in its own description.
+   */
+  public static class Output extends Streams {
+    @Option(names = "--json", description = "Print JSON, one object per line (keys: see above), instead of text.")
+    boolean json;
+
+    /** Whether --json was given. */
+    public boolean json() {
+      return json;
+    }
+
+    /** One result: with --json the object of these keys and values ({@link JsonLine#of(Object...)}), else text. */
+    public void row(String text, Object... keysAndValues) {
+      PrintWriter out = out();
+      out.println(json ? JsonLine.of(keysAndValues) : text);
+      out.flush();
+    }
+
+    /**
+     * A table whose rows are {@code format} (printf, {@link Locale#ROOT}) of the values and whose JSON keys are
+     * {@code keys}, in order; the text header gets the keys aligned as the format aligns the values.
+     */
+    public Table table(String format, String... keys) {
+      return new Table(this, format, keys, keys);
+    }
+  }
+
+  /**
+   * Rows with one value per column: a text header line (not with --json) before the first row, then one line a
+   * row, flushed. The header's labels are the JSON keys unless {@link #labels} names others.
+   */
+  public static final class Table {
+    private final Output output;
+    private final String format;
+    private final String[] keys;
+    private final String[] labels;
+    private boolean started;
+
+    Table(Output output, String format, String[] keys, String[] labels) {
+      if (labels.length != keys.length) {
+        throw new IllegalArgumentException(labels.length + " labels for " + keys.length + " columns");
+      }
+      this.output = output;
+      this.format = format;
+      this.keys = keys.clone();
+      this.labels = labels.clone();
+    }
+
+    /** The same table with other labels in the text header (the JSON keys stay). */
+    public Table labels(String... headerLabels) {
+      return new Table(output, format, keys, headerLabels);
+    }
+
+    /**
+     * The text header: each label in its column's width and alignment ({@code %-13.10g} gives {@code %-13s},
+     * {@code %+8.1f} gives {@code %8s}); {@code %%} and {@code %n} stay.
+     */
+    String header() {
+      Matcher m = CONVERSION.matcher(format);
+      StringBuilder labelFormat = new StringBuilder();
+      while (m.find()) {
+        String c = m.group().equals("%%") || m.group().equals("%n") ? m.group()
+            : "%" + (m.group(1).contains("-") ? "-" : "") + m.group(2) + "s";
+        m.appendReplacement(labelFormat, Matcher.quoteReplacement(c));
+      }
+      m.appendTail(labelFormat);
+      return String.format(Locale.ROOT, labelFormat.toString(), (Object[]) labels);
+    }
+
+    /** A printf conversion: flags, width, precision, conversion character; or %% or %n. */
+    private static final Pattern CONVERSION = Pattern.compile("%%|%n|%([-#+ 0,(]*)(\\d*)(\\.\\d+)?[a-zA-Z]");
+
+    /** Prints one row (and the header first, for text output). */
+    public void row(Object... values) {
+      if (values.length != keys.length) {
+        throw new IllegalArgumentException(values.length + " values for " + keys.length + " columns");
+      }
+      PrintWriter out = output.out();
+      if (output.json) {
+        Object[] kv = new Object[2 * keys.length];
+        for (int i = 0; i < keys.length; i++) {
+          kv[2 * i] = keys[i];
+          kv[2 * i + 1] = values[i];
+        }
+        out.println(JsonLine.of(kv));
+      } else {
+        if (!started) {
+          out.println(header());
+        }
+        out.println(String.format(Locale.ROOT, format, values));
+      }
+      started = true;
+      out.flush();
+    }
+
+    /** Prints the text header now even if no row follows (nothing with --json). */
+    public void start() {
+      if (!started && !output.json) {
+        output.out().println(header());
+        output.out().flush();
+      }
+      started = true;
+    }
+  }
+
+  /** {@code --header} of the CSV readers (whether the first line of each file is a header), and the readers. */
+  public static final class CsvHeader {
+    @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
+        description = "auto (default): the first line is a header only if every field starts with a letter or '_' "
+            + "or is quoted; yes: the first line is a header; no: no header")
+    String header;
+
+    KdeCsv.Header header() {
+      return KdeCsv.Header.parse("--header", header);
+    }
+
+    /** The file as a matrix ({@link KdeCsv#readMatrix}) under this --header. */
+    double[][] matrix(Path file) {
+      return KdeCsv.readMatrix(file, header());
+    }
+
+    /** The file as a vector ({@link KdeCsv#readVector}) under this --header. */
+    double[] vector(Path file) {
+      return KdeCsv.readVector(file, header());
+    }
+  }
+
+  /**
+   * {@code --var-w} as a grid of sigma_w^2 values: a list or a range a:b:s ({@link Ranges}). Take
+   * {@link OptionalVarWGrid} or {@link RequiredVarWGrid}: the same option, optional or required.
+   */
+  public abstract static class VarWGrid {
+    static final String LABEL = "LIST|A:B:S";
+    static final String HELP = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).";
+
+    String varW;
+
+    /** Whether --var-w was given. */
+    public boolean given() {
+      return varW != null;
+    }
+
+    /** The values; an error when --var-w was not given. */
+    public double[] values() {
+      if (varW == null) {
+        throw new IllegalArgumentException("--var-w is required");
+      }
+      return Ranges.doubles("--var-w", varW);
+    }
+  }
+
+  /** {@link VarWGrid}, optional: for a command that can run without a grid. */
+  public static final class OptionalVarWGrid extends VarWGrid {
+    @Option(names = "--var-w", paramLabel = LABEL, description = HELP)
+    void set(String text) {
+      varW = text;
+    }
+  }
+
+  /** {@link VarWGrid}, required (picocli's usage error when missing). */
+  public static final class RequiredVarWGrid extends VarWGrid {
+    @Option(names = "--var-w", required = true, paramLabel = LABEL, description = HELP)
+    void set(String text) {
+      varW = text;
+    }
+  }
+
+  /** {@code --var-b}: the bias variance sigma_b^2 (default 0.05). */
+  public static final class VarB {
+    @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V",
+        description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
+    double varB;
+
+    public double value() {
+      return varB;
+    }
+  }
+
+  /** {@code --widths} and per-layer {@code --var-w} of a deep linear network (both required). */
+  public static final class LinearLayers {
+    @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
+        description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
+    String widths;
+
+    @Option(names = "--var-w", required = true, paramLabel = "S1,..,SL", description = "Weight variances sigma_l^2 "
+        + "(W_l entries N(0, sigma_l^2/n_{l-1})): one for all layers or one per layer.")
+    String varW;
+
+    public int[] widths() {
+      return Layouts.parse(widths);
+    }
+
+    public double[] varW() {
+      return Ranges.doubles("--var-w", varW);
+    }
+
+    /** The two options as given, to name them in an error message. */
+    public String given() {
+      return "--widths " + widths + " --var-w " + varW;
+    }
+  }
+
+  /** {@code --activation}: a constant of {@link Activation}, by name; the help lists them all. */
+  public static final class ActivationOption {
+    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME", completionCandidates = Names.class,
+        description = "Activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    public Activation phi() {
+      return Activation.named(activation);
+    }
+
+    /** The labels of every {@link Activation} constant, for the help. */
+    static final class Names implements Iterable<String> {
+      @Override
+      public Iterator<String> iterator() {
+        List<String> names = new ArrayList<>();
+        for (Activation a : Activation.values()) {
+          names.add(a.label());
+        }
+        return names.iterator();
+      }
+    }
+  }
+
+  /** {@code --threads}: CPU threads, by default every available processor. */
+  public static final class Threads {
+    static {
+      System.setProperty("nnstm.processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: every available processor, "
+        + "here ${sys:nnstm.processors}). The CPU backend's results are bit-identical for every thread count.")
+    Integer threads;
+
+    /** --threads, else every available processor; an error below 1. */
+    public int count() {
+      if (threads != null && threads < 1) {
+        throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+      }
+      return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+  }
+
+  /** {@code --seed}: the first seed; model or network k of a run gets seed + k. */
+  public static final class Seed {
+    @Option(names = "--seed", defaultValue = "0",
+        description = "First seed: model or network k gets seed + k (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    public long value() {
+      return seed;
+    }
+  }
+
+  /** {@code --out DIR}, required: the directory a run writes its results into. */
+  public static final class OutDir {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    public Path value() {
+      return out;
+    }
+  }
+}
