@@ -6,8 +6,9 @@ Prints Java array rows; erf values are computed with mpmath at 30 significant di
 20 (mp.dps = 20), and printed to 17 significant digits, i.e. correctly rounded to double up to the last printed digit.
 
 erf:       {x, erf(x)} at 392 points (x exact doubles, printed with repr).
-meanfield: mean-field quantities computed by direct numerical integration (mpmath.quad) of the defining
-           Gaussian expectations, independent of the closed forms the Java tests also use:
+meanfield: mean-field quantities computed by numerical integration (mpmath.quad) of the defining
+           Gaussian expectations (the two-variable ones reduced to one variable by the inner Gaussian
+           average, see erf_pair), independent of the closed forms the Java tests also use:
            {sigma_w^2, sigma_b^2, q*, chi_1, c*, chi_c} for ERF and {sigma_w^2, sigma_b^2, q*, chi_1} for RELU.
 """
 import sys
@@ -45,17 +46,21 @@ def gauss1(f):
     return mp.quad(lambda z: f(z) * mp.exp(-z * z / 2), [-mp.inf, 0, mp.inf]) / mp.sqrt(2 * mp.pi)
 
 
-def gauss2(f, q, c):
-    """E[f(u1, u2)], u1 = sqrt(q) z1, u2 = sqrt(q) (c z1 + sqrt(1 - c^2) z2)."""
+def erf_pair(q, c, derivative):
+    """E[erf(u1) erf(u2)] (or E[erf'(u1) erf'(u2)]), u1 = sqrt(q) z1, u2 = sqrt(q) (c z1 + sqrt(1 - c^2) z2),
+    as a 1-D quad over z1 of the inner Gaussian average over z2 in closed form:
+    E_z[erf(m + b z)] = erf(m / sqrt(1 + 2 b^2)) and E_z[exp(-(m + b z)^2)] = exp(-m^2 / (1 + 2 b^2)) / sqrt(1 + 2 b^2)
+    (plain Gaussian integrals; not the arcsin / determinant closed forms the Java test also checks)."""
     s = mp.sqrt(q)
-    b = mp.sqrt(1 - c * c)
-
-    def inner(z1):
-        # the integrand's kink (relu) or structure sits at z2 = -c z1 / b: split there
-        k = -c * z1 / b if b != 0 else mp.mpf(0)
-        return mp.quad(lambda z2: f(s * z1, s * (c * z1 + b * z2)) * mp.exp(-z2 * z2 / 2), [-mp.inf, k, mp.inf])
-
-    return mp.quad(lambda z1: inner(z1) * mp.exp(-z1 * z1 / 2), [-mp.inf, 0, mp.inf]) / (2 * mp.pi)
+    a = s * c
+    b = s * mp.sqrt(1 - c * c)
+    w = 1 + 2 * b * b
+    two = 2 / mp.sqrt(mp.pi)
+    if derivative:
+        inner = lambda z1: two * mp.exp(-q * z1 * z1) * two * mp.exp(-(a * z1) ** 2 / w) / mp.sqrt(w)
+    else:
+        inner = lambda z1: mp.erf(s * z1) * mp.erf(a * z1 / mp.sqrt(w))
+    return gauss1(inner)
 
 
 def erf_meanfield(vw, vb):
@@ -71,13 +76,13 @@ def erf_meanfield(vw, vb):
     if chi1 <= 1:
         c, chic = mp.mpf(1), chi1
     else:
-        C = lambda c: (vw * gauss2(lambda u, v: mp.erf(u) * mp.erf(v), q, c) + vb) / q
+        C = lambda c: (vw * erf_pair(q, c, False) + vb) / q
         if vb == 0:
             c = mp.mpf(0)
         else:
             c = mp.findroot(lambda c: C(c) - c, (mp.mpf(0), mp.mpf(1) - mp.mpf(1e-6)), solver="anderson",
                             tol=mp.mpf(10) ** -25)
-        chic = vw * gauss2(lambda u, v: two ** 2 * mp.exp(-u * u - v * v), q, c)
+        chic = vw * erf_pair(q, c, True)
     return [q, chi1, c, chic]
 
 

@@ -25,8 +25,15 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} <= sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
  * #MIN_POSITIVE_BIAS_VARIANCE} <= sigma_b^2 <= {@value #MAX_VARIANCE}; other values (NaN, infinities
- * included) are refused with an {@link IllegalArgumentException}. Accuracy: q*, chi_1, chi_c, F'(q*) to
- * ~1e-12 relative or 1e-14 absolute, c* to 1e-14 absolute; xi_c and xi_q see {@link #depthScale}.
+ * included) are refused with an {@link IllegalArgumentException}, and so are points where the length map
+ * has no finite fixed point ({@link #unbounded}: relu beyond sigma_w^2 = 2, linear beyond 1). Accuracy:
+ * q*, chi_1, chi_c, F'(q*) to ~1e-12 relative or 1e-14 absolute, c* to 1e-14 absolute (2e-15 / (1 - chi_c)
+ * within 0.2 of chi_c = 1, where the correlation map's fixed point is ill-conditioned); xi_c and xi_q see
+ * {@link #depthScale}.
+ *
+ * <p>Any {@link Activation}: the expectations are integrated numerically from its double math, told only its
+ * shape facts (bounded, odd, smooth, positively homogeneous). Erf and relu are checked against the closed
+ * forms of their Gaussian expectations and mpmath values (MeanFieldActivationsTest).
  * Checked against 20-digit
  * mpmath values (shared/refs/partC_*.csv) to 1e-9 relative and against 25-digit mpmath values at
  * sigma_w^2 up to 1e12 and sigma_b^2 up to 1e12 (meanfield_extreme.csv).
