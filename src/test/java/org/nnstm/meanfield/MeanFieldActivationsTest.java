@@ -41,11 +41,13 @@ class MeanFieldActivationsTest {
   }
 
   static double erfPair(double q1, double q2, double c12) {
-    return 2 / Math.PI * Math.asin(2 * c12 / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2)));
+    // arcsin(2 c12 / sqrt((1 + 2 q1)(1 + 2 q2))) written as an atan2, well conditioned also where the sine is ~1
+    return 2 / Math.PI * Math.atan2(2 * c12, Math.sqrt(1 + 2 * (q1 + q2) + 4 * (q1 * q2 - c12 * c12)));
   }
 
   static double erfPairFirst(double q1, double q2, double c12) {
-    return FOUR_OVER_PI / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2) - 4 * c12 * c12);
+    // (1 + 2 q1)(1 + 2 q2) - 4 c12^2 expanded, so that the diagonal c12^2 = q1 q2 has no cancellation at large q
+    return FOUR_OVER_PI / Math.sqrt(1 + 2 * (q1 + q2) + 4 * (q1 * q2 - c12 * c12));
   }
 
   static double reluPair(double q1, double q2, double c12) {
@@ -267,6 +269,24 @@ class MeanFieldActivationsTest {
       Tolerance.assertClose("relu two-input map at " + java.util.Arrays.toString(m),
           new double[] {vw * m[0] / 2 + vb, vw * m[1] / 2 + vb, vw * reluPair(m[0], m[1], m[2]) + vb},
           new double[] {relu.q1(), relu.q2(), relu.q12()}, ATOL, 1e-11);
+    }
+  }
+
+  @Test
+  void erfAcrossTheDomainIsFiniteAndConsistent() {
+    // the corners of the domain and both sides of the sigma_b^2 = 0 transition at pi / 4
+    double[][] at = {{1e-200, 0}, {1e-200, 1e15}, {Math.PI / 4 * (1 - 1e-12), 0}, {Math.PI / 4 * (1 + 1e-6), 0},
+        {1e15, 0}, {1e15, 1e-300}, {1e15, 1e15}, {1e8, 1e-10}};
+    for (double[] a : at) {
+      MeanFieldPoint p = MeanField.of(Activation.ERF, a[0], a[1]);
+      String where = " at sigma_w^2 = " + a[0] + ", sigma_b^2 = " + a[1];
+      assertTrue(Double.isFinite(p.qStar()) && p.qStar() >= 0 && Double.isFinite(p.chi1()) && p.cStar() >= -ATOL
+          && p.cStar() <= 1, "finite" + where + ": " + p);
+      // q* is the fixed point of the closed-form length map
+      Tolerance.assertClose("F(q*) = q*" + where, p.qStar(), a[0] * erfPair(p.qStar(), p.qStar(), p.qStar()) + a[1],
+          1e-300, RTOL);
+      Tolerance.assertClose("chi_1" + where, a[0] * erfPairFirst(p.qStar(), p.qStar(), p.qStar()), p.chi1(), 1e-300,
+          RTOL);
     }
   }
 }
