@@ -27,7 +27,7 @@ public final class BumpTargets {
   private final float[][] table;
 
   /**
-   * @param bins B grid points over [0, 9], 10 <= B <= {@value #MAX_BINS}
+   * @param bins B grid points over [0, 9], {@code 10 <= B <=} {@value #MAX_BINS}
    * @param std bump standard deviation s > 0, in class units
    */
   public BumpTargets(int bins, double std) {
@@ -100,7 +100,7 @@ public final class BumpTargets {
     return best;
   }
 
-  /** Writes T_{labels[r]} into rows r of out (rows x B, row-major) for r < rows. Modifies out. */
+  /** Writes T_{labels[r]} into rows r of out (rows x B, row-major) for {@code r < rows}. Modifies out. */
   public void fill(int[] labels, int[] index, int from, int rows, float[] out) {
     for (int r = 0; r < rows; r++) {
       int y = labels[index == null ? from + r : index[from + r]];
