@@ -42,8 +42,6 @@ class ArchitectureTest {
 
   /** (a) The tensor API does not know its implementations: backends are found, not named. */
   @Test
-  @Disabled("fails until org.nnstm.tensor.Backends stops naming CpuBackend/CudaBackend (backends found through "
-      + "java.util.ServiceLoader); lead enables after merging")
   void tensorDoesNotDependOnBackends() {
     ArchRule rule = noClasses().that().resideInAPackage("org.nnstm.tensor..")
         .should().dependOnClassesThat().resideInAPackage("org.nnstm.backend..");
@@ -81,8 +79,6 @@ class ArchitectureTest {
 
   /** (d) A library neither ends the JVM nor writes to the process's standard streams; only the CLI does. */
   @Test
-  @Disabled("fails until backend.cuda.GpuBenchmark and prior.KdeBenchmark (mains that print and exit) move "
-      + "under org.nnstm.cli or take a PrintStream; lead enables after merging")
   void onlyCliExitsOrWritesToStandardStreams() {
     ArchRule rule = noClasses().that().resideOutsideOfPackage("org.nnstm.cli..")
         .should().callMethod(System.class, "exit", int.class)
