@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.nnstm.experiment.RelativeEntropy;
 import org.nnstm.experiment.RelativeEntropyAnalysis;
 import org.nnstm.experiment.SignalPropagation;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -182,7 +182,7 @@ public final class AnalyzeCommand implements Runnable {
         throw new IllegalArgumentException(flags(e.getMessage()));
       }
       org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
-      TrainingRun.Data train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
+      LabelledImages train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
       int n0 = org.nnstm.data.Mnist.PIXELS;
       for (int i : idx) {
         if (i >= train.size()) {

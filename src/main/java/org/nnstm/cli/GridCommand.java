@@ -17,7 +17,10 @@ import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.RunMemory;
+import org.nnstm.run.Listener;
+import org.nnstm.run.ReferenceFiles;
+import org.nnstm.run.RunMemory;
+import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -271,7 +274,7 @@ public final class GridCommand implements Callable<Integer> {
   static void requireMemory(CriticalityGrid.Plan plan, boolean hostBackend) {
     for (int d : plan.depths()) {
       NetworkSpec net = NetworkSpec.tanh(Layouts.named(plan.layout(), d));
-      int perPass = Ensemble.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
+      int perPass = RunMemory.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
       RunMemory.requireFits(RunMemory.pass(net, plan.config().batchSize(), perPass, 0, false),
           "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), hostBackend);
     }

@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import org.nnstm.io.Hdf5;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
+import org.nnstm.run.Listener;
+import org.nnstm.run.RunMemory;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,10 +146,10 @@ public final class PriorCompareCommand implements Callable<Integer> {
     // validate the plan before any data is loaded or directory made
     PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
     RunProvenance.check("prior compare", RunProvenance.settings(settings()), out);
-    TrainingRun.Data trainData = null;
+    LabelledImages trainData = null;
     if (needsData) {
       Mnist m = dataOptions.mnist(err);
-      TrainingRun.Data all = m.train(Mnist.TRAIN);
+      LabelledImages all = m.train(Mnist.TRAIN);
       if (input != null) {
         if (inputIndex >= all.size()) {
           throw new IllegalArgumentException("--input mnist:" + inputIndex + " is beyond the " + all.size()
@@ -162,7 +164,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
         trainData = m.train(trainLimit == null ? Mnist.TRAIN : trainLimit);
       }
     }
-    int perPass = Ensemble.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
+    int perPass = RunMemory.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
     PartStore parts;
@@ -332,10 +334,10 @@ public final class PriorCompareCommand implements Callable<Integer> {
   }
 
   /** Progress of the phases on stderr: a line when a phase starts, then at most every 15 s, and at its end. */
-  static final class StepProgress implements PriorComparison.Listener {
+  static final class StepProgress implements Listener<Object> {
     private final PrintWriter err;
     private final long start = System.nanoTime();
-    private PriorComparison.Phase phase;
+    private String phase;
     private long phaseStart;
     private long last;
 
@@ -344,9 +346,9 @@ public final class PriorCompareCommand implements Callable<Integer> {
     }
 
     @Override
-    public void progress(PriorComparison.Phase p, long done, long total) {
+    public void progress(String p, long done, long total) {
       long now = System.nanoTime();
-      if (p != phase) {
+      if (!p.equals(phase)) {
         phase = p;
         phaseStart = now;
         last = now;
@@ -356,7 +358,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
         double s = (now - phaseStart) / 1e9;
         double left = done > 0 ? s * (total - done) / done : Double.NaN;
         err.printf(Locale.ROOT, "nnstm: %s %d/%d (%.0f%%), %.0f s, ~%.0f s left%n",
-            p.name().toLowerCase(Locale.ROOT), done, total, 100.0 * done / total, s, left);
+            p, done, total, 100.0 * done / total, s, left);
         err.flush();
       }
     }

@@ -5,13 +5,13 @@ import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.Listener;
 
 /**
  * Progress of training steps on stderr: a live bar (progressbar library) on a terminal; otherwise (logs,
  * CI) one line at most every 15 seconds with steps done, rate and time left.
  */
-final class Progress implements TrainingRun.Listener, AutoCloseable {
+final class Progress implements Listener<Object>, AutoCloseable {
   private static final long LINE_INTERVAL_NANOS = 15_000_000_000L;
   private final PrintWriter err;
   private final String task;

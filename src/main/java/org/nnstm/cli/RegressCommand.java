@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,10 +18,13 @@ import org.nnstm.data.Mnist;
 import org.nnstm.experiment.MnistRegression;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.Hdf5;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
 import org.nnstm.tensor.Activation;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.run.EpochReport;
+import org.nnstm.run.Listener;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,7 +147,7 @@ public final class RegressCommand implements Callable<Integer> {
     if (referenceOnly) {
       return 0;
     }
-    TrainingRun.Data test = dataOptions.mnist(err).test();
+    LabelledImages test = dataOptions.mnist(err).test();
     boolean created = !Files.exists(out);
     try {
       return train(outW, err, plan, data, test, ref);
@@ -162,7 +166,7 @@ public final class RegressCommand implements Callable<Integer> {
   }
 
   private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
-                    TrainingRun.Data test, MnistRegression.Reference ref) throws Exception {
+                    LabelledImages test, MnistRegression.Reference ref) throws Exception {
     MnistRegression.Result r;
     Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
@@ -170,17 +174,13 @@ public final class RegressCommand implements Callable<Integer> {
       provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
       Progress progress = new Progress(err, "regress " + plan.g().length + " model(s)");
       r = MnistRegression.run(backend, plan, data.train(), data.validation(), test, testDigits,
-          new MnistRegression.Listener() {
+          Listener.all(progress, new Listener<MnistRegression.Metrics>() {
             @Override
-            public void stepDone(int epoch, int step, int steps) {
-              progress.stepDone(epoch, step, steps);
-            }
-
-            @Override
-            public void epochDone(MnistRegression.EpochReport report) {
+            public void epochDone(Ensemble net, EnsembleTrainer trainer,
+                                  EpochReport<? extends MnistRegression.Metrics> report) {
               print(outW, plan, report, ref);
             }
-          });
+          }));
       progress.close();
       // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
       RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
@@ -258,7 +258,7 @@ public final class RegressCommand implements Callable<Integer> {
     outW.flush();
   }
 
-  private void print(PrintWriter outW, MnistRegression.Plan plan, MnistRegression.EpochReport r,
+  private void print(PrintWriter outW, MnistRegression.Plan plan, EpochReport<? extends MnistRegression.Metrics> r,
                      MnistRegression.Reference ref) {
     if (!json && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
@@ -301,8 +301,8 @@ public final class RegressCommand implements Callable<Integer> {
   static final String[] METRICS = {"train_mse", "train_l2", "train_kl", "train_acc_decoded", "train_acc_bin",
       "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin"};
 
-  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, TrainingRun.Data, MnistRegression.Reference, Map)} without a reference or provenance. */
-  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test)
+  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, LabelledImages, MnistRegression.Reference, Map)} without a reference or provenance. */
+  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, LabelledImages test)
       throws IOException {
     write(out, plan, r, test, null, Map.of());
   }
@@ -314,7 +314,7 @@ public final class RegressCommand implements Callable<Integer> {
    * writing leaves out as it was (the staging directory is removed). {@code provenance} becomes root attributes of
    * history.hdf5 (the run manifest's provenance).
    */
-  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test,
+  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, LabelledImages test,
                     MnistRegression.Reference ref, Map<String, Object> provenance) throws IOException {
     publish(out, stage -> writeFiles(stage, plan, r, test, ref, provenance));
   }
@@ -360,14 +360,14 @@ public final class RegressCommand implements Callable<Integer> {
   }
 
   private static void writeFiles(Path out, MnistRegression.Plan plan, MnistRegression.Result r,
-                                 TrainingRun.Data test, MnistRegression.Reference ref,
+                                 LabelledImages test, MnistRegression.Reference ref,
                                  Map<String, Object> provenance) throws IOException {
     int models = plan.g().length;
     int epochs = r.history().size();
     double[][][] m = new double[METRICS.length][models][epochs];
     double[] epochAxis = new double[epochs];
     for (int e = 0; e < epochs; e++) {
-      MnistRegression.EpochReport rep = r.history().get(e);
+      EpochReport<MnistRegression.Metrics> rep = r.history().get(e);
       epochAxis[e] = rep.epoch();
       double[][] cols = {rep.train().mse(), rep.train().l2(), rep.train().kl(), rep.train().accDecoded(),
           rep.train().accBin(), rep.validation().mse(), rep.validation().l2(), rep.validation().kl(),

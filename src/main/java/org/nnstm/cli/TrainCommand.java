@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,15 +14,16 @@ import java.util.stream.Collectors;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.RunManifest;
-import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.RunMemory;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Activation;
+import org.nnstm.run.Listener;
+import org.nnstm.run.ReferenceFiles;
+import org.nnstm.run.RunMemory;
+import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
     NetworkSpec net = networkSpec();
     double[] vw = Ranges.doubles("--var-w", varW);
     CriticalityGrid.requireDistinctTags(vw);
-    List<ModelInit> models = TrainingRun.grid(vw, varB, seed, seeds);
+    List<ModelInit> models = ModelInit.grid(vw, varB, seed, seeds);
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, momentum, batch);
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
@@ -148,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
     }
-    TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
+    LabelledImages hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
     int perPass = modelsPerPass(net, cfg, models.size());
     RunMemory.Estimate estimate = RunMemory.pass(net, cfg.batchSize(), perPass, hooks ? hookSamples : 0, params);
     double budget = maxModels == null ? memoryGiB : Double.POSITIVE_INFINITY;
@@ -170,11 +172,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         try (Ensemble ensemble = new Ensemble(backend, net, chunk)) {
           Progress progress = new Progress(err, "train " + chunk.size() + " model(s), depth " + net.depth());
-          TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
-          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs, everyEpoch,
+          Listener<EnsembleTrainer.Stats> printer = new EpochPrinter(outW, err, json);
+          Listener<EnsembleTrainer.Stats> writer = new ReferenceFiles(out, seeds > 1, params, hookData, epochs, everyEpoch,
               prov.attributes());
           TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
-              TrainingRun.all(progress, printer, writer));
+              Listener.all(progress, printer, writer));
           progress.close();
         }
       }
@@ -246,6 +248,6 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return Math.min(total, maxModels);
     }
-    return Ensemble.modelsPerPass(net, cfg.batchSize(), memoryGiB, total);
+    return RunMemory.modelsPerPass(net, cfg.batchSize(), memoryGiB, total);
   }
 }

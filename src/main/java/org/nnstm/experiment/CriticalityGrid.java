@@ -1,5 +1,6 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,11 @@ import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.Listener;
+import org.nnstm.run.ReferenceFiles;
+import org.nnstm.run.RunMemory;
+import org.nnstm.run.TrainingRun;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
 /**
@@ -44,8 +49,17 @@ public final class CriticalityGrid {
 
   /** What to train. */
   public record Plan(double[] varW, int[] depths, double varB, long firstSeed, int seeds, String layout, int epochs,
-                     EnsembleTrainer.Config config, int shard, int shards, double memoryGiB) {
+                     EnsembleTrainer.Config config, int shard, int shards, double memoryGiB, Activation activation) {
+    /** A grid of tanh networks (the reference). */
+    public Plan(double[] varW, int[] depths, double varB, long firstSeed, int seeds, String layout, int epochs,
+                EnsembleTrainer.Config config, int shard, int shards, double memoryGiB) {
+      this(varW, depths, varB, firstSeed, seeds, layout, epochs, config, shard, shards, memoryGiB, Activation.TANH);
+    }
+
     public Plan {
+      if (activation == null) {
+        throw new IllegalArgumentException("activation is missing");
+      }
       varW = varW.clone();
       depths = depths.clone();
       if (shards < 1 || shard < 1 || shard > shards) {
@@ -77,7 +91,12 @@ public final class CriticalityGrid {
 
     /** The same plan as shard i of n. */
     public Plan withShard(int i, int n) {
-      return new Plan(varW, depths, varB, firstSeed, seeds, layout, epochs, config, i, n, memoryGiB);
+      return new Plan(varW, depths, varB, firstSeed, seeds, layout, epochs, config, i, n, memoryGiB, activation);
+    }
+
+    /** The network of a depth: the layout's widths, the activation after every layer, biases. */
+    public NetworkSpec spec(int depth) {
+      return new NetworkSpec(Layouts.named(layout, depth), activation, activation);
     }
 
     /** Models per depth group: sigma_w^2 values x seeds. */
@@ -114,7 +133,7 @@ public final class CriticalityGrid {
   public static List<Cell> cells(Plan p) {
     List<Cell> all = new ArrayList<>();
     for (int d : p.depths()) {
-      for (ModelInit m : TrainingRun.grid(p.varW(), p.varB(), p.firstSeed(), p.seeds())) {
+      for (ModelInit m : ModelInit.grid(p.varW(), p.varB(), p.firstSeed(), p.seeds())) {
         all.add(new Cell(d, m));
       }
     }
@@ -123,7 +142,7 @@ public final class CriticalityGrid {
 
   /** The training cost of a depth group: parameters per model x models x epochs (arbitrary units). */
   public static double cost(Plan p, int depth) {
-    return (double) NetworkSpec.tanh(Layouts.named(p.layout(), depth)).parameterCount() * p.modelsPerDepth()
+    return (double) p.spec(depth).parameterCount() * p.modelsPerDepth()
         * p.epochs();
   }
 
@@ -171,7 +190,7 @@ public final class CriticalityGrid {
 
   /** The accuracy file of a cell. */
   public static Path accuracyFile(Path dir, Plan p, Cell c) {
-    return ReferenceLayout.accuracyFile(dir, c.init(), c.depth(), p.seeds() > 1);
+    return ReferenceLayout.accuracyFile(dir, c.init().varW(), c.init().seed(), c.depth(), p.seeds() > 1);
   }
 
   /** True when the cell's accuracy file is readable and holds all epochs for the same hyperparameters. */
@@ -208,10 +227,10 @@ public final class CriticalityGrid {
    */
   public record Outcome(int cells, int alreadyComplete, int trained, int leftToOthers) {}
 
-  /** {@link #run(Backend, Plan, TrainingRun.Data, TrainingRun.Data, Path, Consumer, TrainingRun.Listener, Map)}
+  /** {@link #run(Backend, Plan, LabelledImages, LabelledImages, Path, Consumer, Listener, Map)}
    * without provenance attributes. */
-  public static Outcome run(Backend backend, Plan p, TrainingRun.Data train, TrainingRun.Data validation, Path dir,
-                            Consumer<String> progress, TrainingRun.Listener steps) throws IOException {
+  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation, Path dir,
+                            Consumer<String> progress, Listener<Object> steps) throws IOException {
     return run(backend, p, train, validation, dir, progress, steps, Map.of());
   }
 
@@ -220,8 +239,8 @@ public final class CriticalityGrid {
    * (cells done / total, time left) go to {@code progress}; per-step listeners (e.g. a progress bar) to
    * {@code steps}; {@code attributes} (provenance) become root attributes of every file written.
    */
-  public static Outcome run(Backend backend, Plan p, TrainingRun.Data train, TrainingRun.Data validation, Path dir,
-                            Consumer<String> progress, TrainingRun.Listener steps, Map<String, Object> attributes)
+  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation, Path dir,
+                            Consumer<String> progress, Listener<Object> steps, Map<String, Object> attributes)
       throws IOException {
     List<Cell> mine = shard(p);
     if (mine.isEmpty()) {
@@ -261,15 +280,14 @@ public final class CriticalityGrid {
         }
         try {
           done += todo.stream().filter(c -> c.depth() == depth).count() - models.size();
-          NetworkSpec spec = NetworkSpec.tanh(Layouts.named(p.layout(), depth));
+          NetworkSpec spec = p.spec(depth);
           int perPass = models.isEmpty() ? 1
-              : Ensemble.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
-          for (int from = 0; from < models.size(); from += perPass) {
-            List<ModelInit> chunk = models.subList(from, Math.min(models.size(), from + perPass));
+              : RunMemory.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
+          for (RunMemory.Pass pass : RunMemory.passes(models.size(), perPass)) {
+            List<ModelInit> chunk = models.subList(pass.from(), pass.to());
             try (Ensemble net = new Ensemble(backend, spec, chunk)) {
               TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
-                  TrainingRun.all(steps, new ReferenceLayout(dir, p.seeds() > 1, false, null, p.epochs(), false,
-                      attributes)));
+                  Listener.all(steps, new ReferenceFiles(dir, p.seeds() > 1, p.epochs(), attributes)));
             }
             done += chunk.size();
             trained += chunk.size();
@@ -307,6 +325,9 @@ public final class CriticalityGrid {
     s.put("l2", Float.toString(p.config().l2()));
     s.put("shuffle", "false");
     s.put("precision", "float32");
+    if (p.activation() != Activation.TANH) { // tanh grids keep the manifest they always had
+      s.put("activation", p.activation().label());
+    }
     return s;
   }
 
@@ -322,7 +343,7 @@ public final class CriticalityGrid {
           Float.parseFloat(s.get("momentum")), Integer.parseInt(s.get("batch")), Float.parseFloat(s.get("l2")));
       return new Plan(varW, depths, Double.parseDouble(s.get("var-b")), Long.parseLong(s.get("seed")),
           Integer.parseInt(s.get("seeds")), s.get("layout"), Integer.parseInt(s.get("epochs")), cfg, shard, shards,
-          memoryGiB);
+          memoryGiB, Activation.named(s.getOrDefault("activation", "tanh")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the manifest's grid settings are incomplete or malformed (" + e + ")");
     }

@@ -1,5 +1,7 @@
 package org.nnstm.experiment;
 
+import org.nnstm.run.Listener;
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,6 @@ import org.nnstm.data.Mnist;
 import org.nnstm.data.MnistFetcher;
 import org.nnstm.io.Hdf5;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 
@@ -70,13 +71,13 @@ class GridShardTest {
   void aCellsResultDoesNotDependOnItsEnsemble() throws Exception {
     TestData.mnist();
     Mnist m = Mnist.load(MnistFetcher.dataDir(null));
-    TrainingRun.Data train = m.train(256);
-    TrainingRun.Data val = Mnist.slice(m.validation(), 0, 500);
+    LabelledImages train = m.train(256);
+    LabelledImages val = Mnist.slice(m.validation(), 0, 500);
     try (Backend b = Backends.cpu(1)) {
       CriticalityGrid.run(b, plan(new double[] {2.0}, new int[] {4}, "decimated", 1, 1), train, val,
-          dir.resolve("alone"), line -> { }, new TrainingRun.Listener() { });
+          dir.resolve("alone"), line -> { }, Listener.none());
       CriticalityGrid.run(b, plan(new double[] {1.0, 2.0, 3.0}, new int[] {3, 4}, "decimated", 1, 1), train, val,
-          dir.resolve("together"), line -> { }, new TrainingRun.Listener() { });
+          dir.resolve("together"), line -> { }, Listener.none());
     }
     Path a = dir.resolve("alone/acc-200-4.hdf5");
     Path t = dir.resolve("together/acc-200-4.hdf5");

@@ -1,5 +1,7 @@
 package org.nnstm.experiment;
 
+import org.nnstm.run.Listener;
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +18,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 
@@ -59,11 +60,11 @@ class PartStoreTest {
     for (int i = 0; i < 40; i++) {
       labels[i] = rng.nextInt(3);
     }
-    TrainingRun.Data data = new TrainingRun.Data(images, labels);
+    LabelledImages data = new LabelledImages(images, labels);
     PriorComparison.Plan plan = new PriorComparison.Plan(widths, new double[] {1.1}, x, 300, 3, 70, 120, 1,
         new EnsembleTrainer.Config(0.05f, 0f, 8), 0.5, 4, 0.2);
     try (Backend backend = Backends.cpu(1)) {
-      PriorComparison.Result whole = PriorComparison.run(backend, plan, data, (p, d, t) -> {});
+      PriorComparison.Result whole = PriorComparison.run(backend, plan, data, Listener.none());
       PartStore store = PartStore.open(dir.resolve("parts"), "plan\n");
       List<String> saved = new ArrayList<>();
       PriorComparison.Store dying = new PriorComparison.Store() {
@@ -81,10 +82,10 @@ class PartStoreTest {
           saved.add(key);
         }
       };
-      assertThrows(IllegalStateException.class, () -> PriorComparison.run(backend, plan, data, (p, d, t) -> {}, dying));
+      assertThrows(IllegalStateException.class, () -> PriorComparison.run(backend, plan, data, Listener.none(), dying));
       assertEquals(7, store.parts());
       List<String> recomputed = new ArrayList<>();
-      PriorComparison.Result resumed = PriorComparison.run(backend, plan, data, (p, d, t) -> {},
+      PriorComparison.Result resumed = PriorComparison.run(backend, plan, data, Listener.none(),
           new PriorComparison.Store() {
             @Override
             public float[][] load(String key, int rows, int cols) {
