@@ -20,6 +20,7 @@ import org.nnstm.nn.NetworkSpec;
 import org.nnstm.run.Listener;
 import org.nnstm.run.ReferenceFiles;
 import org.nnstm.run.RunMemory;
+import org.nnstm.run.RunStore;
 import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
@@ -169,9 +170,9 @@ public final class GridCommand implements Callable<Integer> {
       }
       AtomicFiles.requireWritableDirectory(out);
       RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
-      new RunManifest("grid", settings, prov).open(out);
-      try (Progress bar = new Progress(err, "grid")) {
-        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
+      try (RunStore store = RunStore.open(out, new RunManifest("grid", settings, prov));
+           Progress bar = new Progress(err, "grid")) {
+        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), store, line -> {
           err.println("nnstm: " + line);
           err.flush();
         }, bar, prov.attributes());

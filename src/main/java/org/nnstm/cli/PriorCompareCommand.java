@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
-import org.nnstm.experiment.PartStore;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.Hdf5;
@@ -23,6 +22,7 @@ import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
 import org.nnstm.run.Listener;
 import org.nnstm.run.RunMemory;
+import org.nnstm.run.RunStore;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -167,24 +167,25 @@ public final class PriorCompareCommand implements Callable<Integer> {
     int perPass = RunMemory.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
-    PartStore parts;
+    RunStore store;
     Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
       provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
-      RunProvenance.manifest("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend, out);
-      parts = PartStore.open(out.resolve(PARTS), settings());
-      if (parts.parts() > 0) {
-        err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", parts.parts(), out.resolve(PARTS));
+      store = RunProvenance.store("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend,
+          out);
+      if (store.parts() > 0) {
+        err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", store.parts(),
+            out.resolve(RunStore.PARTS));
         err.flush();
       }
       StepProgress progress = new StepProgress(err);
-      r = PriorComparison.run(backend, plan, trainData, progress, parts);
+      r = PriorComparison.run(backend, plan, trainData, progress, store);
       progress.finish();
     }
     report(outW, r);
     write(out, plan, r, inputIndex, provenance);
-    parts.delete();
+    store.deleteParts();
     return 0;
   }
 
@@ -193,9 +194,6 @@ public final class PriorCompareCommand implements Callable<Integer> {
     return new PriorComparison.Plan(w, v, x, networks, seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
         langevinStep);
   }
-
-  /** Where finished passes wait while the run is incomplete. */
-  static final String PARTS = ".parts";
 
   /** Everything that determines the numbers: a resumed run must match it. */
   private String settings() {

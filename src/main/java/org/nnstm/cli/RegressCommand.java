@@ -183,7 +183,7 @@ public final class RegressCommand implements Callable<Integer> {
           }));
       progress.close();
       // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
-      RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
+      RunProvenance.store("regress", manifestSettings(plan), spec, backendOptions, backend, out).close();
     }
     write(out, plan, r, test, ref, provenance);
     int code = 0;

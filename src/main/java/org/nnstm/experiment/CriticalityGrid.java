@@ -24,6 +24,7 @@ import org.nnstm.nn.NetworkSpec;
 import org.nnstm.run.Listener;
 import org.nnstm.run.ReferenceFiles;
 import org.nnstm.run.RunMemory;
+import org.nnstm.run.RunStore;
 import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
@@ -42,7 +43,7 @@ import org.nnstm.tensor.Backend;
  * cost first to the least-loaded shard, cost = parameters per model x models x epochs (about depth x models x
  * epochs for the wide layout). A shard therefore trains the same ensembles as a single run, and a cell's result
  * does not depend on which shard (or which ensemble) trained it. Processes sharing a directory claim depth
- * groups ({@link GridClaims}) and skip groups another live process is training.
+ * groups ({@link RunStore#tryClaim}) and skip groups another live process is training.
  */
 public final class CriticalityGrid {
   private CriticalityGrid() {}
@@ -227,21 +228,26 @@ public final class CriticalityGrid {
    */
   public record Outcome(int cells, int alreadyComplete, int trained, int leftToOthers) {}
 
-  /** {@link #run(Backend, Plan, LabelledImages, LabelledImages, Path, Consumer, Listener, Map)}
-   * without provenance attributes. */
+  /**
+   * {@link #run(Backend, Plan, LabelledImages, LabelledImages, RunStore, Consumer, Listener, Map)} in {@code dir}
+   * (created if missing; no manifest) without provenance attributes.
+   */
   public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation, Path dir,
                             Consumer<String> progress, Listener<Object> steps) throws IOException {
-    return run(backend, p, train, validation, dir, progress, steps, Map.of());
+    try (RunStore store = RunStore.unchecked(dir)) {
+      return run(backend, p, train, validation, store, progress, steps, Map.of());
+    }
   }
 
   /**
-   * Trains this shard's incomplete cells, depth group by depth group, claiming each group first. Progress lines
-   * (cells done / total, time left) go to {@code progress}; per-step listeners (e.g. a progress bar) to
-   * {@code steps}; {@code attributes} (provenance) become root attributes of every file written.
+   * Trains this shard's incomplete cells in the store's directory, depth group by depth group, claiming each
+   * group first. Progress lines (cells done / total, time left) go to {@code progress}; per-step listeners (e.g. a
+   * progress bar) to {@code steps}; {@code attributes} (provenance) become root attributes of every file written.
    */
-  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation, Path dir,
-                            Consumer<String> progress, Listener<Object> steps, Map<String, Object> attributes)
-      throws IOException {
+  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation,
+                            RunStore store, Consumer<String> progress, Listener<Object> steps,
+                            Map<String, Object> attributes) throws IOException {
+    Path dir = store.dir();
     List<Cell> mine = shard(p);
     if (mine.isEmpty()) {
       progress.accept(String.format(Locale.ROOT, "grid: shard %d/%d has no cells (%d depth groups over %d shards): "
@@ -261,50 +267,53 @@ public final class CriticalityGrid {
     int done = already;
     int trained = 0;
     int left = 0;
-    try (GridClaims claims = new GridClaims(dir, org.nnstm.io.RunManifest.host())) {
-      for (int depth : p.depths()) {
-        if (todo.stream().noneMatch(c -> c.depth() == depth)) {
-          continue;
-        }
-        Optional<String> holder = claims.tryClaim(depth);
-        List<ModelInit> models = new ArrayList<>();
-        for (Cell c : incomplete(dir, p, todo.stream().filter(c -> c.depth() == depth).toList())) {
-          models.add(c.init());
-        }
-        if (holder.isPresent()) {
-          left += models.size();
-          totalWork -= cost(p, depth) / p.modelsPerDepth() * models.size();
-          progress.accept(String.format(Locale.ROOT, "grid: depth %d (%d cells) is being trained by %s: left to it",
-              depth, models.size(), holder.get()));
-          continue;
-        }
-        try {
-          done += todo.stream().filter(c -> c.depth() == depth).count() - models.size();
-          NetworkSpec spec = p.spec(depth);
-          int perPass = models.isEmpty() ? 1
-              : RunMemory.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
-          for (RunMemory.Pass pass : RunMemory.passes(models.size(), perPass)) {
-            List<ModelInit> chunk = models.subList(pass.from(), pass.to());
-            try (Ensemble net = new Ensemble(backend, spec, chunk)) {
-              TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
-                  Listener.all(steps, new ReferenceFiles(dir, p.seeds() > 1, p.epochs(), attributes)));
-            }
-            done += chunk.size();
-            trained += chunk.size();
-            doneWork += cost(p, depth) / p.modelsPerDepth() * chunk.size();
-            double elapsed = (System.nanoTime() - start) * 1e-9;
-            double remaining = elapsed / doneWork * (totalWork - doneWork);
-            progress.accept(String.format(Locale.ROOT, "grid: %d/%d cells done (depth %d finished a pass of %d), "
-                + "%.0f s elapsed, about %.0f s left", done, mine.size(), depth, chunk.size(), elapsed, remaining));
+    for (int depth : p.depths()) {
+      if (todo.stream().noneMatch(c -> c.depth() == depth)) {
+        continue;
+      }
+      Optional<String> holder = store.tryClaim(unit(depth));
+      List<ModelInit> models = new ArrayList<>();
+      for (Cell c : incomplete(dir, p, todo.stream().filter(c -> c.depth() == depth).toList())) {
+        models.add(c.init());
+      }
+      if (holder.isPresent()) {
+        left += models.size();
+        totalWork -= cost(p, depth) / p.modelsPerDepth() * models.size();
+        progress.accept(String.format(Locale.ROOT, "grid: depth %d (%d cells) is being trained by %s: left to it",
+            depth, models.size(), holder.get()));
+        continue;
+      }
+      try {
+        done += todo.stream().filter(c -> c.depth() == depth).count() - models.size();
+        NetworkSpec spec = p.spec(depth);
+        int perPass = models.isEmpty() ? 1
+            : RunMemory.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
+        for (RunMemory.Pass pass : RunMemory.passes(models.size(), perPass)) {
+          List<ModelInit> chunk = models.subList(pass.from(), pass.to());
+          try (Ensemble net = new Ensemble(backend, spec, chunk)) {
+            TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
+                Listener.all(steps, new ReferenceFiles(dir, p.seeds() > 1, p.epochs(), attributes)));
           }
-        } finally {
-          claims.release(depth);
+          done += chunk.size();
+          trained += chunk.size();
+          doneWork += cost(p, depth) / p.modelsPerDepth() * chunk.size();
+          double elapsed = (System.nanoTime() - start) * 1e-9;
+          double remaining = elapsed / doneWork * (totalWork - doneWork);
+          progress.accept(String.format(Locale.ROOT, "grid: %d/%d cells done (depth %d finished a pass of %d), "
+              + "%.0f s elapsed, about %.0f s left", done, mine.size(), depth, chunk.size(), elapsed, remaining));
         }
+      } finally {
+        store.release(unit(depth));
       }
     }
     progress.accept(String.format(Locale.ROOT, "grid: this run trained %d cells%s", trained,
         left > 0 ? ", left " + left + " to other processes" : ""));
     return new Outcome(mine.size(), already, trained, left);
+  }
+
+  /** The claim unit of a depth group in the run directory ({@link RunStore#tryClaim}). */
+  static String unit(int depth) {
+    return "depth-" + depth;
   }
 
   /** The result-determining settings of a grid run (for its {@link org.nnstm.io.RunManifest}). */

@@ -12,6 +12,7 @@ import org.nnstm.nn.NetworkSpec;
 import org.nnstm.prior.Divergences;
 import org.nnstm.run.EpochLoop;
 import org.nnstm.run.Listener;
+import org.nnstm.run.Parts;
 import org.nnstm.run.RunMemory;
 import org.nnstm.prior.GaussianKde;
 import org.nnstm.prior.LinearNetworkPrior;
@@ -97,29 +98,6 @@ public final class PriorComparison {
   public static final String TRAIN = "train";
   public static final String LANGEVIN = "langevin";
 
-  /**
-   * Where finished passes are kept so that an interrupted run resumes without redoing them. Keys name the
-   * part and its networks, e.g. {@code prior-0-1500}; a key maps to a rows x cols float matrix.
-   */
-  public interface Store {
-    /** The matrix saved under key, or null when absent (or of another shape). */
-    float[][] load(String key, int rows, int cols);
-
-    /** Saves a matrix under key (atomically: a crash leaves either nothing or the whole matrix). */
-    void save(String key, float[][] value);
-
-    /** Keeps nothing. */
-    Store NONE = new Store() {
-      @Override
-      public float[][] load(String key, int rows, int cols) {
-        return null;
-      }
-
-      @Override
-      public void save(String key, float[][] value) {}
-    };
-  }
-
   /** One density on a grid, with the JS distance to the exact density. */
   public record Curve(String ensemble, int networks, double[] density, double jsDistance) {}
 
@@ -134,7 +112,7 @@ public final class PriorComparison {
 
   /** Runs the plan on {@code backend}; {@code train} may be null when the plan trains nothing. */
   public static Result run(Backend backend, Plan plan, LabelledImages train, Listener<?> listener) {
-    return run(backend, plan, train, listener, Store.NONE);
+    return run(backend, plan, train, listener, Parts.NONE);
   }
 
   /**
@@ -142,7 +120,7 @@ public final class PriorComparison {
    * killed run resumes where it stopped. Results do not depend on the split into passes (network k is
    * seeded seed + k), so a resumed run gives the same numbers as an uninterrupted one.
    */
-  public static Result run(Backend backend, Plan plan, LabelledImages train, Listener<?> listener, Store store) {
+  public static Result run(Backend backend, Plan plan, LabelledImages train, Listener<?> listener, Parts store) {
     boolean annealed = plan.trainNetworks() > 0 && plan.trainEpochs() > 0;
     boolean langevin = plan.trainNetworks() > 0 && plan.langevinBeta() != null;
     if ((annealed || langevin) && train == null) {
