@@ -13,7 +13,9 @@ import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.MnistRegression;
 import org.nnstm.experiment.PhaseDiagram;
+import org.nnstm.experiment.MnistRegressionFiles;
 import org.nnstm.experiment.PriorComparison;
+import org.nnstm.experiment.PriorComparisonFiles;
 import org.nnstm.experiment.SignalPropagation;
 import org.nnstm.meanfield.MeanField;
 import org.nnstm.tensor.Activation;
@@ -161,7 +163,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     PriorComparison.Result r = PriorComparison.run(backend, plan, train, Listener.none());
     Path dir = out.resolve("prior");
     AtomicFiles.requireWritableDirectory(dir);
-    PriorCompareCommand.write(dir, plan, r, 0);
+    PriorComparisonFiles.write(dir, plan, r, 0);
     summary.append("## Exact prior vs sampled and trained networks (`prior/radial.png`, `prior/marginal.png`)\n\n")
         .append(String.format(Locale.ROOT, "Deep linear networks %s without biases, W_l ~ N(0, 1/n_{l-1}), fed "
             + "MNIST training image 0. The exact finite-width prior of the outputs h_L (Zavatone-Veth and Pehlevan "
@@ -202,7 +204,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
     Path dir = out.resolve("regress");
     AtomicFiles.requireWritableDirectory(dir);
-    RegressCommand.write(dir, plan, r, test);
+    MnistRegressionFiles.write(dir, plan, r, test);
     EpochReport<MnistRegression.Metrics> last = r.history().get(r.history().size() - 1);
     summary.append("## MNIST as regression (`regress/g-sweep.png`, `regress/test-*.png`)\n\n")
         .append(String.format(Locale.ROOT, "Each class y becomes a Gaussian bump (std 0.1) on 784 points over [0, 9] "
