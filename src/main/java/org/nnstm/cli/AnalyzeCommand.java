@@ -74,6 +74,14 @@ public final class AnalyzeCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      try {
+        return execute();
+      } catch (IllegalArgumentException e) {
+        throw RunOptions.inFlags(e);
+      }
+    }
+
+    private Integer execute() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       double[] ws = Ranges.doubles("--var-w", varW);
       RelativeEntropy.Form f;
@@ -88,14 +96,8 @@ public final class AnalyzeCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--before: " + e.getMessage());
       }
-      if (depth < 1) {
-        throw new IllegalArgumentException("--depth must be >= 1, got " + depth);
-      }
-      if (samples < 2) {
-        throw new IllegalArgumentException("--samples must be >= 2, got " + samples);
-      }
-      backendOptions.validate();
       RelativeEntropyAnalysis.Settings s = new RelativeEntropyAnalysis.Settings(dir, ws, depth, f, b, samples, seed);
+      backendOptions.validate();
       try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
         for (RelativeEntropyAnalysis.Curve c : RelativeEntropyAnalysis.run(backend, s)) {
           out.println(c.file());

@@ -27,6 +27,12 @@ final class EpochPrinter implements Listener<EnsembleTrainer.Stats> {
     this.json = json;
   }
 
+  /** A new pass (ensemble) starts: its table gets a header of its own, as every pass always had. */
+  @Override
+  public void started(Ensemble net, EnsembleTrainer trainer) {
+    header = false;
+  }
+
   @Override
   public void epochDone(Ensemble net, EnsembleTrainer trainer, EpochReport<? extends EnsembleTrainer.Stats> r) {
     if (!json && !header) {

@@ -48,9 +48,9 @@ public final class PriorCompareCommand implements Callable<Integer> {
       description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
   String widths;
 
-  @Option(names = "--var-w", required = true, paramLabel = "S1,..,SL",
-      description = "Weight variances sigma_l^2: one value for every layer, or one per layer.")
-  String varW;
+  /** Weight variances sigma_l^2: one value for every layer, or one per layer. */
+  @Mixin
+  RunOptions.VarW varW;
 
   @Option(names = "--input", paramLabel = "mnist:INDEX",
       description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
@@ -64,8 +64,8 @@ public final class PriorCompareCommand implements Callable<Integer> {
       description = "Networks sampled (default: ${DEFAULT-VALUE}).")
   int networks;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Network k is seeded seed + k (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  RunOptions.Seed seed;
 
   @Option(names = "--train-epochs", defaultValue = "0", paramLabel = "E",
       description = "Train the first --train-networks networks for E epochs of plain SGD on MNIST (default: none).")
@@ -77,14 +77,11 @@ public final class PriorCompareCommand implements Callable<Integer> {
           + "network-epoch of 50,000 images).")
   Integer trainNetworks;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Use the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
-  @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
-
-  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin
+  RunOptions.Sgd sgd = new RunOptions.Sgd(0.01f, 64);
 
   @Option(names = "--langevin-beta", paramLabel = "B",
       description = "Also run Langevin dynamics at inverse temperature B >= 0 (potential B * total cross-entropy "
@@ -99,16 +96,14 @@ public final class PriorCompareCommand implements Callable<Integer> {
       description = "Langevin step h in units of the prior's relaxation time (default: ${DEFAULT-VALUE}).")
   double langevinStep;
 
-  @Option(names = "--memory", defaultValue = "4", paramLabel = "GiB",
-      description = "Backend memory one pass of networks may use (default: ${DEFAULT-VALUE}).")
-  double memoryGiB;
+  @Mixin
+  RunOptions.Memory memory = new RunOptions.Memory(4);
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  Path out;
+  @Mixin
+  RunOptions.RequiredOut outDir;
 
-  @Option(names = "--json", description = "One JSON object per comparison on stdout: kind, ensemble, networks, "
-      + "js_distance.")
-  boolean json;
+  @Mixin
+  RunOptions.Json json;
 
   @Mixin
   BackendOptions backendOptions;
@@ -118,11 +113,20 @@ public final class PriorCompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return execute();
+    } catch (IllegalArgumentException e) {
+      throw RunOptions.inFlags(e);
+    }
+  }
+
+  private Integer execute() throws Exception {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     backendOptions.validate();
     int[] w = Layouts.parse(widths);
-    double[] v = Ranges.doubles("--var-w", varW);
+    Path out = outDir.out;
+    double[] v = Ranges.doubles("--var-w", varW.required("prior compare"));
     int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
@@ -143,7 +147,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--input mnist:INDEX needs n_0 = 784, got widths " + Arrays.toString(w));
       }
     }
-    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, 0f, batch);
+    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(sgd.lr, 0f, sgd.batch);
     // validate the plan before any data is loaded or directory made
     PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
     RunProvenance.check("prior compare", RunProvenance.settings(settings()), out);
@@ -159,13 +163,13 @@ public final class PriorCompareCommand implements Callable<Integer> {
         x = Arrays.copyOfRange(all.images(), inputIndex * Mnist.PIXELS, (inputIndex + 1) * Mnist.PIXELS);
       }
       if (train > 0) {
-        if (trainLimit != null && trainLimit < 1) {
-          throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
+        if (trainLimit.trainLimit != null && trainLimit.trainLimit < 1) {
+          throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit.trainLimit);
         }
-        trainData = m.train(trainLimit == null ? Mnist.TRAIN : trainLimit);
+        trainData = m.train(trainLimit.images());
       }
     }
-    int perPass = RunMemory.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
+    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
     RunStore store;
@@ -192,7 +196,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
 
   private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
                                     int perPass) {
-    return new PriorComparison.Plan(w, v, x, networks, seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
+    return new PriorComparison.Plan(w, v, x, networks, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
         langevinStep);
   }
 
@@ -200,7 +204,8 @@ public final class PriorCompareCommand implements Callable<Integer> {
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths, varW, input, xNorm, networks, seed, trainEpochs, trainNetworks, trainLimit, lr, batch, langevinBeta,
+        widths, varW.varW, input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
+        sgd.batch, langevinBeta,
         steps, langevinStep);
   }
 
@@ -230,12 +235,12 @@ public final class PriorCompareCommand implements Callable<Integer> {
   }
 
   private void report(PrintWriter outW, PriorComparison.Result r) {
-    if (!json) {
+    if (!json.json) {
       outW.println("kind      ensemble  networks  js_distance");
     }
     for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
       for (PriorComparison.Curve curve : c.curves()) {
-        if (json) {
+        if (json.json) {
           Map<String, Object> o = new LinkedHashMap<>();
           o.put("kind", c.kind());
           o.put("ensemble", curve.ensemble());

@@ -111,10 +111,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       CriticalityGrid.run(backend, plan, mnist.train(GRID_TRAIN_IMAGES),
           Mnist.slice(mnist.validation(), 0, GRID_VALIDATION_IMAGES), dir, line -> { }, progress);
     }
-    List<GridResults.Cell> cells = GridResults.read(dir);
-    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
-    Path png = out.resolve("phase-diagram.png");
-    PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
+    List<GridResults.Cell> cells = CriticalityGrid.summarize(dir, out.resolve("phase-diagram.png"));
     double critical = MeanField.criticalWeightVariance(Activation.TANH, VAR_B);
     summary.append("## Phase diagram (`phase-diagram.png`)\n\n")
         .append(String.format(Locale.ROOT, "Validation accuracy after one epoch on %d training images (first %d "

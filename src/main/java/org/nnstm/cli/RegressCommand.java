@@ -47,8 +47,8 @@ public final class RegressCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Mixin
+  RunOptions.Epochs epochs = new RunOptions.Epochs(10);
 
   @Option(names = "--target-std", defaultValue = "0.1", paramLabel = "S",
       description = "Standard deviation of the target bumps, in class units (default: ${DEFAULT-VALUE}).")
@@ -77,20 +77,16 @@ public final class RegressCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String init;
 
-  @Option(names = "--var-w", defaultValue = "8", paramLabel = "V|V1,..",
-      description = "Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer "
-          + "(default: ${DEFAULT-VALUE}).")
-  String varW;
+  /** Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer. */
+  @Mixin
+  RunOptions.VarW varW = new RunOptions.VarW("8");
 
   @Option(names = "--readout-var", defaultValue = "0", paramLabel = "V",
       description = "Gaussian init: sigma^2 of the last layer; 0 starts it at zero (default: ${DEFAULT-VALUE}).")
   double readoutVar;
 
-  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
-
-  @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin
+  RunOptions.Sgd sgd = new RunOptions.Sgd(0.05f, 32);
 
   @Option(names = "--l2", defaultValue = "0", paramLabel = "L",
       description = "L2 penalty L * sum W^2, reported apart from the data term; it decays the weights on a time "
@@ -98,25 +94,27 @@ public final class RegressCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   float l2;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Initialisation and shuffling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  RunOptions.Seed seed;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--test-digits", defaultValue = "6", paramLabel = "N",
       description = "Test images whose predictions are drawn (default: ${DEFAULT-VALUE}).")
   int testDigits;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --reference).")
-  Path out;
+  @Mixin
+  RunOptions.Out outDir;
+
+  private Path out;
 
   @Option(names = "--reference", description = "Only fit and print the closed-form least-squares map (a "
       + "reference, not a bound) on the training set; no training, no files.")
   boolean referenceOnly;
 
-  @Option(names = "--json", description = "One JSON object per model and epoch on stdout; progress on stderr.")
-  boolean json;
+  @Mixin
+  RunOptions.Json json;
 
   @Mixin
   BackendOptions backendOptions;
@@ -126,9 +124,18 @@ public final class RegressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return execute();
+    } catch (IllegalArgumentException e) {
+      throw RunOptions.inFlags(e);
+    }
+  }
+
+  private Integer execute() throws Exception {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     backendOptions.validate();
+    out = outDir.out;
     MnistRegression.Plan plan = plan();
     if (testDigits < 0) {
       throw new IllegalArgumentException("--test-digits must be >= 0, got " + testDigits);
@@ -139,7 +146,7 @@ public final class RegressCommand implements Callable<Integer> {
     if (out != null && !referenceOnly) {
       RunProvenance.check("regress", manifestSettings(plan), out);
     }
-    DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, false);
     err.printf(Locale.ROOT, "nnstm: fitting the closed-form least-squares reference on %d training images%n",
         data.train().size());
     err.flush();
@@ -162,8 +169,7 @@ public final class RegressCommand implements Callable<Integer> {
 
   /** The result-determining settings, for the run manifest. */
   private Map<String, String> manifestSettings(MnistRegression.Plan plan) {
-    return RunProvenance.settings(plan, "train-images", trainLimit == null ? Mnist.TRAIN
-        : Math.min(trainLimit, Mnist.TRAIN), "test-digits", testDigits, "precision", "float32");
+    return RunProvenance.settings(plan, "train-images", trainLimit.images(), "test-digits", testDigits, "precision", "float32");
   }
 
   private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
@@ -215,7 +221,7 @@ public final class RegressCommand implements Callable<Integer> {
       default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
           + hiddenActivation + "'");
     }
-    double[] hv = Ranges.doubles("--var-w", varW);
+    double[] hv = Ranges.doubles("--var-w", varW.varW);
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
           + Arrays.toString(hv));
@@ -225,7 +231,8 @@ public final class RegressCommand implements Callable<Integer> {
       v[l] = hv.length == 1 ? hv[0] : hv[l];
     }
     v[hidden.length] = readoutVar;
-    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed, phi);
+    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, sgd.lr, sgd.batch, l2, epochs.epochs, seed.seed,
+        phi);
   }
 
   private static void removeIfEmpty(Path dir) {
@@ -239,7 +246,7 @@ public final class RegressCommand implements Callable<Integer> {
   }
 
   private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
-    if (json) {
+    if (json.json) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("reference", "least_squares");
       o.put("lambda", ref.lambda());
@@ -261,7 +268,7 @@ public final class RegressCommand implements Callable<Integer> {
 
   private void print(PrintWriter outW, MnistRegression.Plan plan, EpochReport<? extends MnistRegression.Metrics> r,
                      MnistRegression.Reference ref) {
-    if (!json && r.epoch() == 0) {
+    if (!json.json && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
           + "     val_kl    val_dec  val_bin  objective   gap         seconds");
     }
@@ -270,7 +277,7 @@ public final class RegressCommand implements Callable<Integer> {
       MnistRegression.Metrics v = r.validation();
       double objective = t.mse()[k] + t.l2()[k];
       double gap = objective - ref.trainMse();
-      if (json) {
+      if (json.json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("g", plan.g()[k]);
         o.put("epoch", r.epoch());

@@ -100,6 +100,19 @@ public final class CriticalityGrid {
       return new NetworkSpec(Layouts.named(layout, depth), activation, activation);
     }
 
+    /**
+     * Refuses, before anything is allocated, a grid whose largest pass does not fit the memory budget, the
+     * machine's memory when {@code hostBackend}, or the Java heap (see {@link RunMemory}).
+     */
+    public void requireFits(boolean hostBackend) {
+      for (int d : depths) {
+        NetworkSpec net = spec(d);
+        int perPass = RunMemory.modelsPerPass(net, config.batchSize(), memoryGiB, modelsPerDepth());
+        RunMemory.requireFits(RunMemory.pass(net, config.batchSize(), perPass, 0, false),
+            "depth " + d + " (" + layout + ")", memoryGiB, hostBackend);
+      }
+    }
+
     /** Models per depth group: sigma_w^2 values x seeds. */
     public int modelsPerDepth() {
       return varW.length * seeds;
@@ -309,6 +322,25 @@ public final class CriticalityGrid {
     progress.accept(String.format(Locale.ROOT, "grid: this run trained %d cells%s", trained,
         left > 0 ? ", left " + left + " to other processes" : ""));
     return new Outcome(mine.size(), already, trained, left);
+  }
+
+  /**
+   * Writes {@code grid.csv} into dir and the phase diagram to {@code figure} from the accuracy files in dir (all
+   * shards); returns the cells.
+   *
+   * @throws IllegalArgumentException when dir holds no accuracy files
+   */
+  public static List<GridResults.Cell> summarize(Path dir, Path figure) throws IOException {
+    List<GridResults.Cell> cells = GridResults.read(dir);
+    if (cells.isEmpty()) {
+      throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
+    }
+    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
+    // LEAD: the one call site of the grid's mean-field theory curve (xi_c, 6 xi_c), drawn for tanh as before.
+    // Switch it to the grid's activation here: Plan.activation(), recorded in the manifest's settings as
+    // "activation" (absent = tanh), readable with plan(RunManifest.readSettings(dir), 1, 1, memory).
+    PhaseDiagram.draw(figure, cells, PhaseDiagram.title(cells));
+    return cells;
   }
 
   /** The claim unit of a depth group in the run directory ({@link RunStore#tryClaim}). */

@@ -50,48 +50,48 @@ public final class MnistRegression {
 
     public Plan {
       if (hiddenActivation == null) {
-        throw new IllegalArgumentException("--hidden-activation is missing");
+        throw new IllegalArgumentException("hidden activation is missing");
       }
       hidden = hidden.clone();
       g = g.clone();
       varW = varW.clone();
       if (hidden.length < 1) {
-        throw new IllegalArgumentException("--widths needs at least one hidden width");
+        throw new IllegalArgumentException("hidden widths need at least one value");
       }
       for (int h : hidden) {
         if (h < 1) {
-          throw new IllegalArgumentException("--widths must be >= 1, got " + Arrays.toString(hidden));
+          throw new IllegalArgumentException("hidden widths must be >= 1, got " + Arrays.toString(hidden));
         }
       }
       new BumpTargets(bins, targetStd); // validates bins and std
       if (g.length < 1) {
-        throw new IllegalArgumentException("--g needs at least one value");
+        throw new IllegalArgumentException("g needs at least one value");
       }
       for (int i = 0; i < g.length; i++) {
         if (!Double.isFinite(g[i])) {
-          throw new IllegalArgumentException("--g values must be finite, got " + Arrays.toString(g));
+          throw new IllegalArgumentException("g values must be finite, got " + Arrays.toString(g));
         }
         for (int j = 0; j < i; j++) {
           if (g[j] == g[i]) { // 0.0 == -0.0: the same readout
-            throw new IllegalArgumentException("--g values must be distinct, got " + g[i] + " twice in "
+            throw new IllegalArgumentException("g values must be distinct, got " + g[i] + " twice in "
                 + Arrays.toString(g));
           }
         }
       }
       int depth = hidden.length + 1;
       if (varW.length != 1 && varW.length != depth) {
-        throw new IllegalArgumentException("--var-w needs 1 or " + depth + " values (one per layer), got "
+        throw new IllegalArgumentException("sigma_w^2 needs 1 or " + depth + " values (one per layer), got "
             + Arrays.toString(varW));
       }
       for (int l = 0; l < varW.length; l++) {
         if (!(varW[l] >= 0) || Double.isInfinite(varW[l])) {
           throw new IllegalArgumentException(varW.length > 1 && l == depth - 1
-              ? "--readout-var must be finite and >= 0, got " + varW[l]
-              : "--var-w values must be finite and >= 0, got " + varW[l]);
+              ? "readout sigma^2 must be finite and >= 0, got " + varW[l]
+              : "sigma_w^2 values must be finite and >= 0, got " + varW[l]);
         }
       }
       if (epochs < 1) {
-        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
       }
       new EnsembleTrainer.Config(lr, 0f, batch, l2); // validates lr, batch, l2
     }

@@ -49,22 +49,22 @@ public final class PriorComparison {
         throw new IllegalArgumentException("input has " + input.length + " entries but n_0 = " + widths[0]);
       }
       if (networks < 2) {
-        throw new IllegalArgumentException("--networks must be >= 2 (a KDE needs two samples), got " + networks);
+        throw new IllegalArgumentException("networks must be >= 2 (a KDE needs two samples), got " + networks);
       }
       if (modelsPerPass < 1) {
         throw new IllegalArgumentException("models per pass must be >= 1, got " + modelsPerPass);
       }
       if (trainNetworks < 0 || trainNetworks > networks || trainNetworks == 1) {
-        throw new IllegalArgumentException("--train-networks must be 0 or in [2, " + networks + "], got "
+        throw new IllegalArgumentException("train networks must be 0 or in [2, " + networks + "], got "
             + trainNetworks);
       }
       if (trainNetworks > 0 && trainEpochs < 1 && langevinBeta == null) {
-        throw new IllegalArgumentException("training networks needs --train-epochs >= 1 or --langevin-beta");
+        throw new IllegalArgumentException("training networks needs train epochs >= 1 or a Langevin beta");
       }
       if (langevinBeta != null) {
         new Langevin.Config(langevinBeta, langevinStep, 1, 0); // validates beta and step
         if (langevinSteps < 1) {
-          throw new IllegalArgumentException("--steps must be >= 1 with --langevin-beta, got " + langevinSteps);
+          throw new IllegalArgumentException("Langevin steps must be >= 1 with a Langevin beta, got " + langevinSteps);
         }
       }
       new LinearNetworkPrior(widths, varW, 1.0); // validates widths and variances

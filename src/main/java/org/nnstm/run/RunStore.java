@@ -35,11 +35,13 @@ public final class RunStore implements Parts, AutoCloseable {
   public static final String PARTS = ".parts";
 
   private final Path dir;
+  private final RunManifest manifest;
   private final boolean resumed;
   private Claims claims;
 
-  private RunStore(Path dir, boolean resumed) {
+  private RunStore(Path dir, RunManifest manifest, boolean resumed) {
     this.dir = dir;
+    this.manifest = manifest;
     this.resumed = resumed;
   }
 
@@ -51,18 +53,23 @@ public final class RunStore implements Parts, AutoCloseable {
    */
   public static RunStore open(Path dir, RunManifest manifest) throws IOException {
     boolean resumed = manifest.open(dir);
-    return new RunStore(dir, resumed);
+    return new RunStore(dir, manifest, resumed);
   }
 
   /** A store on {@code dir} (created if missing) without a manifest: for library callers and tests. */
   public static RunStore unchecked(Path dir) throws IOException {
     Files.createDirectories(dir);
-    return new RunStore(dir, false);
+    return new RunStore(dir, null, false);
   }
 
   /** The run directory. */
   public Path dir() {
     return dir;
+  }
+
+  /** The run's manifest (with this process's provenance), or null for an {@link #unchecked} store. */
+  public RunManifest manifest() {
+    return manifest;
   }
 
   /** True when the directory already held this run's manifest (a resume, or another shard's directory). */
