@@ -41,9 +41,7 @@ public final class AnalyzeCommand implements Runnable {
           + "KL-{tag}-{depth}-{pre|post}-{form}.hdf5 (KL, KL_se) and kl-{form}-{depth}.png, all or nothing.",
           "Example: nnstm train --depth 20 --var-w 1.0,1.76,3.0 --epochs 2 --params --hooks --out runs/x && "
               + "nnstm analyze kl --dir runs/x --var-w 1.0,1.76,3.0 --depth 20 --form kl"})
-  static final class Kl implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+  static final class Kl extends RunCommand {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of hooks and para files.")
     Path dir;
@@ -69,19 +67,8 @@ public final class AnalyzeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Monte Carlo seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Mixin
-    BackendOptions backendOptions;
-
     @Override
-    public Integer call() throws Exception {
-      try {
-        return execute();
-      } catch (IllegalArgumentException e) {
-        throw RunOptions.inFlags(e);
-      }
-    }
-
-    private Integer execute() throws Exception {
+    Integer execute() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       double[] ws = Ranges.doubles("--var-w", varW);
       RelativeEntropy.Form f;

@@ -6,28 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.nnstm.data.Mnist;
-import java.util.concurrent.Callable;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
-import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.RunManifest;
-import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.Layouts;
-import org.nnstm.nn.NetworkSpec;
-import org.nnstm.run.Listener;
-import org.nnstm.run.ReferenceFiles;
-import org.nnstm.run.RunMemory;
 import org.nnstm.run.RunStore;
-import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm grid}: the (sigma_w^2, depth) criticality grid, resumable and shardable. */
 @Command(name = "grid", mixinStandardHelpOptions = true,
@@ -38,10 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
         "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
             + "nnstm grid --slurm --resubmit DIR"})
-public final class GridCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class GridCommand extends RunCommand {
   @Mixin
   RunOptions.VarW varW;
 
@@ -119,22 +104,11 @@ public final class GridCommand implements Callable<Integer> {
   Path resubmit;
 
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
   DataOptions dataOptions;
 
   @Override
-  public Integer call() throws Exception {
-    try {
-      return execute();
-    } catch (IllegalArgumentException e) {
-      throw RunOptions.inFlags(e);
-    }
-  }
-
-  private Integer execute() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+  Integer execute() throws Exception {
+    PrintWriter err = stderr();
     if (collect != null) {
       return collect(collect, err);
     }
@@ -222,7 +196,7 @@ public final class GridCommand implements Callable<Integer> {
     Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
     String grid = GridSlurm.gridScript(out, o, shardArgs());
     String collectScript = GridSlurm.collectScript(out, o);
-    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stdout = stdout();
     if (dryRun) {
       new RunManifest("grid", settings, null).check(out);
       GridSlurm.dryRun(stdout, out, grid, collectScript);

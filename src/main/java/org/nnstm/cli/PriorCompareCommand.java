@@ -1,26 +1,19 @@
 package org.nnstm.cli;
 
 import org.nnstm.data.LabelledImages;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.experiment.PriorComparisonFiles;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.Hdf5;
-import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
-import org.nnstm.plot.Plots;
-import org.nnstm.plot.Series;
 import org.nnstm.run.Listener;
 import org.nnstm.run.RunMemory;
 import org.nnstm.run.RunStore;
@@ -28,8 +21,6 @@ import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm prior compare}: the exact prior against sampled, trained and Langevin ensembles. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -40,10 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
-public final class PriorCompareCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class PriorCompareCommand extends RunCommand {
   @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
       description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
   String widths;
@@ -106,23 +94,12 @@ public final class PriorCompareCommand implements Callable<Integer> {
   RunOptions.Json json;
 
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
   DataOptions dataOptions;
 
   @Override
-  public Integer call() throws Exception {
-    try {
-      return execute();
-    } catch (IllegalArgumentException e) {
-      throw RunOptions.inFlags(e);
-    }
-  }
-
-  private Integer execute() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
     backendOptions.validate();
     int[] w = Layouts.parse(widths);
     Path out = outDir.out;

@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.MnistRegression;
-import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.experiment.MnistRegressionFiles;
 import org.nnstm.experiment.PriorComparison;
 import org.nnstm.experiment.PriorComparisonFiles;
@@ -30,14 +28,11 @@ import org.nnstm.plot.Series;
 import org.nnstm.run.EpochReport;
 import org.nnstm.run.Listener;
 import org.nnstm.run.ReferenceFiles;
-import org.nnstm.run.RunMemory;
 import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code nnstm quickstart}: the main job a newcomer runs first. Small, fast versions of each capability
@@ -46,16 +41,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run a small version of every experiment and write figures and summary.md.",
         "Example: nnstm quickstart --out runs/quickstart"})
-public final class QuickstartCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class QuickstartCommand extends RunCommand {
   @Option(names = "--out", defaultValue = "runs/quickstart", paramLabel = "DIR",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
-
-  @Mixin
-  BackendOptions backendOptions;
 
   @Mixin
   DataOptions dataOptions;
@@ -69,9 +58,9 @@ public final class QuickstartCommand implements Callable<Integer> {
   static final int EPOCHS = 3;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
+  Integer execute() throws Exception {
+    PrintWriter err = stderr();
+    PrintWriter stdout = stdout();
     long start = System.nanoTime();
     backendOptions.validate();
     Mnist mnist = dataOptions.mnist(err);

@@ -5,22 +5,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.nnstm.data.BumpTargets;
-import org.nnstm.data.Mnist;
 import org.nnstm.experiment.MnistRegression;
 import org.nnstm.experiment.MnistRegressionFiles;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.Hdf5;
-import org.nnstm.plot.Plots;
-import org.nnstm.plot.Series;
 import org.nnstm.tensor.Activation;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
@@ -30,8 +21,6 @@ import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm regress}: MNIST as regression onto Gaussian bumps with a quadratic loss. */
 @Command(name = "regress", mixinStandardHelpOptions = true,
@@ -40,12 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
         + "plain SGD. Several --g values train together as one ensemble from the same initial weights. The "
         + "closed-form least-squares map is fitted first, as a reference (not a bound); --reference prints only it.",
         "Example: nnstm regress --epochs 10 --target-std 0.1 --g 0.2 --out runs/regress"})
-public final class RegressCommand implements Callable<Integer> {
+public final class RegressCommand extends RunCommand {
   /** Exit code when a model diverged (its history stops there; the other models' results are written). */
   static final int DIVERGED = 3;
-
-  @Spec
-  CommandSpec spec;
 
   @Mixin
   RunOptions.Epochs epochs = new RunOptions.Epochs(10);
@@ -117,23 +103,12 @@ public final class RegressCommand implements Callable<Integer> {
   RunOptions.Json json;
 
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
   DataOptions dataOptions;
 
   @Override
-  public Integer call() throws Exception {
-    try {
-      return execute();
-    } catch (IllegalArgumentException e) {
-      throw RunOptions.inFlags(e);
-    }
-  }
-
-  private Integer execute() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
     backendOptions.validate();
     out = outDir.out;
     MnistRegression.Plan plan = plan();

@@ -3,7 +3,6 @@ package org.nnstm.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nnstm.experiment.MnistTraining;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.nn.EnsembleTrainer;
@@ -16,8 +15,6 @@ import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 
 /** {@code nnstm train}: the reference "Gaussian feedforward" training of deep tanh networks on MNIST. */
@@ -25,10 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Train deep Gaussian-initialised networks on MNIST (an ensemble: every sigma_w^2 and seed "
         + "of one depth in one pass) and write the reference notebooks' HDF5 files.",
         "Example: nnstm train --depth 10 --var-w 2.0 --var-b 0.05 --epochs 5 --out runs/x"})
-public final class TrainCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class TrainCommand extends RunCommand {
   @Option(names = "--depth", paramLabel = "L", description = "Number of linear layers (with --layout).")
   Integer depth;
 
@@ -101,23 +95,12 @@ public final class TrainCommand implements Callable<Integer> {
   RunOptions.Json json;
 
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
   DataOptions dataOptions;
 
   @Override
-  public Integer call() throws Exception {
-    try {
-      return execute();
-    } catch (IllegalArgumentException e) {
-      throw RunOptions.inFlags(e);
-    }
-  }
-
-  private Integer execute() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
     backendOptions.validate();
     MnistTraining.Plan plan = plan();
     Map<String, String> settings = MnistTraining.settings(plan, trainLimit.images(),
