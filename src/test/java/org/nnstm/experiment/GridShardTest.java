@@ -4,6 +4,7 @@ import org.nnstm.run.Listener;
 import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -36,6 +37,23 @@ class GridShardTest {
   static CriticalityGrid.Plan plan(double[] varW, int[] depths, String layout, int shard, int shards) {
     return new CriticalityGrid.Plan(varW, depths, 0.05, 0, 1, layout, 1, EnsembleTrainer.Config.reference(), shard,
         shards, 6);
+  }
+
+  /** The activation is carried into every network and the manifest (tanh grids keep the manifest they had). */
+  @Test
+  void theActivationIsCarriedIntoTheNetworksAndTheManifest() {
+    CriticalityGrid.Plan tanh = plan(new double[] {1, 2}, new int[] {3}, "wide", 1, 1);
+    assertEquals(org.nnstm.tensor.Activation.TANH, tanh.spec(3).hidden());
+    assertFalse(CriticalityGrid.settings(tanh, 100, "v").containsKey("activation"));
+    CriticalityGrid.Plan linear = new CriticalityGrid.Plan(new double[] {1, 2}, new int[] {3}, 0.05, 0, 1, "wide", 1,
+        EnsembleTrainer.Config.reference(), 1, 1, 6, org.nnstm.tensor.Activation.IDENTITY);
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, linear.spec(3).hidden());
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, linear.spec(3).output());
+    java.util.Map<String, String> s = CriticalityGrid.settings(linear, 100, "v");
+    assertEquals("identity", s.get("activation"));
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, CriticalityGrid.plan(s, 1, 1, 6).activation());
+    assertEquals(org.nnstm.tensor.Activation.TANH,
+        CriticalityGrid.plan(CriticalityGrid.settings(tanh, 100, "v"), 1, 1, 6).activation());
   }
 
   @Test
