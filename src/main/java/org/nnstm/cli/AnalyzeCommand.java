@@ -68,6 +68,11 @@ public final class AnalyzeCommand implements Runnable {
     long seed;
 
     @Override
+    boolean validatesBackendFirst() {
+      return false; // the settings are checked first
+    }
+
+    @Override
     Integer execute() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       double[] ws = Ranges.doubles("--var-w", varW);

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
-public final class PriorCompareCommand extends RunCommand {
+public final class PriorCompareCommand extends MnistRunCommand {
   @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
       description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
   String widths;
@@ -93,14 +93,10 @@ public final class PriorCompareCommand extends RunCommand {
   @Mixin
   RunOptions.Json json;
 
-  @Mixin
-  DataOptions dataOptions;
-
   @Override
   Integer execute() throws Exception {
     PrintWriter outW = stdout();
     PrintWriter err = stderr();
-    backendOptions.validate();
     int[] w = Layouts.parse(widths);
     Path out = outDir.out;
     double[] v = Ranges.doubles("--var-w", varW.required("prior compare"));

@@ -41,13 +41,10 @@ import picocli.CommandLine.Option;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run a small version of every experiment and write figures and summary.md.",
         "Example: nnstm quickstart --out runs/quickstart"})
-public final class QuickstartCommand extends RunCommand {
+public final class QuickstartCommand extends MnistRunCommand {
   @Option(names = "--out", defaultValue = "runs/quickstart", paramLabel = "DIR",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
-
-  @Mixin
-  DataOptions dataOptions;
 
   /** The training part's settings: deliberately small. */
   static final int DEPTH = 6;
@@ -62,7 +59,6 @@ public final class QuickstartCommand extends RunCommand {
     PrintWriter err = stderr();
     PrintWriter stdout = stdout();
     long start = System.nanoTime();
-    backendOptions.validate();
     Mnist mnist = dataOptions.mnist(err);
     StringBuilder summary = new StringBuilder();
     summary.append("# nnstm quickstart\n\n");

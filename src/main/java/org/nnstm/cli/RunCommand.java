@@ -20,10 +20,18 @@ abstract class RunCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     try {
+      if (validatesBackendFirst()) {
+        backendOptions.validate();
+      }
       return execute();
     } catch (IllegalArgumentException e) {
       throw RunOptions.inFlags(e);
     }
+  }
+
+  /** True (the default) when the backend options are checked before anything else. */
+  boolean validatesBackendFirst() {
+    return true;
   }
 
   /** The command's work: parse the options into a plan, open the backend, run, write, print. */
