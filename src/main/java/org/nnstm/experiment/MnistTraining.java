@@ -45,7 +45,7 @@ public final class MnistTraining {
         throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
       }
       if (hookSamples < 0) {
-        throw new IllegalArgumentException("hook samples must be >= 1, got " + hookSamples);
+        throw new IllegalArgumentException("hook samples must be >= 0 (0: no hook files), got " + hookSamples);
       }
       if (maxModels != null && maxModels < 1) {
         throw new IllegalArgumentException("models per pass must be >= 1, got " + maxModels);
@@ -122,14 +122,13 @@ public final class MnistTraining {
     List<ModelInit> models = plan.models();
     int perPass = plan.modelsPerPass();
     List<RunMemory.Pass> passes = RunMemory.passes(models.size(), perPass);
-    ReferenceFiles files = null;
     for (int i = 0; i < passes.size(); i++) {
       List<ModelInit> chunk = models.subList(passes.get(i).from(), passes.get(i).to());
       if (passes.size() > 1) {
         log.accept(String.format(Locale.ROOT, "pass %d of %d: %d models", i + 1, passes.size(), chunk.size()));
       }
       try (Ensemble ensemble = new Ensemble(backend, plan.spec(), chunk)) {
-        files = new ReferenceFiles(dir, plan.seeds() > 1, plan.params(), hookData, plan.epochs(), plan.everyEpoch(),
+        ReferenceFiles files = new ReferenceFiles(dir, plan.seeds() > 1, plan.params(), hookData, plan.epochs(), plan.everyEpoch(),
             attributes);
         TrainingRun.train(ensemble, plan.config(), plan.epochs(), plan.shuffle(), plan.seed(), train, validation,
             Listener.all(listener, files));
