@@ -32,13 +32,13 @@ public final class BumpTargets {
    */
   public BumpTargets(int bins, double std) {
     if (bins < 10) {
-      throw new IllegalArgumentException("--bins must be >= 10 (one point per class at least), got " + bins);
+      throw new IllegalArgumentException("bins must be >= 10 (one point per class at least), got " + bins);
     }
     if (bins > MAX_BINS) {
-      throw new IllegalArgumentException("--bins must be <= " + MAX_BINS + ", got " + bins);
+      throw new IllegalArgumentException("bins must be <= " + MAX_BINS + ", got " + bins);
     }
     if (!(std > 0) || Double.isInfinite(std)) {
-      throw new IllegalArgumentException("--target-std must be finite and > 0, got " + std);
+      throw new IllegalArgumentException("target std must be finite and > 0, got " + std);
     }
     this.bins = bins;
     this.std = std;
@@ -52,7 +52,7 @@ public final class BumpTargets {
         sum += v[j];
       }
       if (!(sum > 0)) {
-        throw new IllegalArgumentException("--target-std " + std + " is too narrow for " + bins
+        throw new IllegalArgumentException("target std " + std + " is too narrow for " + bins
             + " bins: the bump of class " + y + " misses every grid point");
       }
       for (int j = 0; j < bins; j++) {
