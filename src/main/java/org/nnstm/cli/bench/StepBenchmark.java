@@ -6,7 +6,6 @@ import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 
 /**
