@@ -1,5 +1,6 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.nnstm.experiment.RelativeEntropy;
 import org.nnstm.experiment.RelativeEntropyAnalysis;
 import org.nnstm.experiment.SignalPropagation;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,9 +41,7 @@ public final class AnalyzeCommand implements Runnable {
           + "KL-{tag}-{depth}-{pre|post}-{form}.hdf5 (KL, KL_se) and kl-{form}-{depth}.png, all or nothing.",
           "Example: nnstm train --depth 20 --var-w 1.0,1.76,3.0 --epochs 2 --params --hooks --out runs/x && "
               + "nnstm analyze kl --dir runs/x --var-w 1.0,1.76,3.0 --depth 20 --form kl"})
-  static final class Kl implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+  static final class Kl extends RunCommand {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of hooks and para files.")
     Path dir;
@@ -69,11 +67,13 @@ public final class AnalyzeCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Monte Carlo seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Mixin
-    BackendOptions backendOptions;
+    @Override
+    boolean validatesBackendFirst() {
+      return false; // the settings are checked first
+    }
 
     @Override
-    public Integer call() throws Exception {
+    Integer execute() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       double[] ws = Ranges.doubles("--var-w", varW);
       RelativeEntropy.Form f;
@@ -88,14 +88,8 @@ public final class AnalyzeCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--before: " + e.getMessage());
       }
-      if (depth < 1) {
-        throw new IllegalArgumentException("--depth must be >= 1, got " + depth);
-      }
-      if (samples < 2) {
-        throw new IllegalArgumentException("--samples must be >= 2, got " + samples);
-      }
-      backendOptions.validate();
       RelativeEntropyAnalysis.Settings s = new RelativeEntropyAnalysis.Settings(dir, ws, depth, f, b, samples, seed);
+      backendOptions.validate();
       try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
         for (RelativeEntropyAnalysis.Curve c : RelativeEntropyAnalysis.run(backend, s)) {
           out.println(c.file());
@@ -182,7 +176,7 @@ public final class AnalyzeCommand implements Runnable {
         throw new IllegalArgumentException(flags(e.getMessage()));
       }
       org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
-      TrainingRun.Data train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
+      LabelledImages train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
       int n0 = org.nnstm.data.Mnist.PIXELS;
       for (int i : idx) {
         if (i >= train.size()) {

@@ -1,11 +1,11 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.nnstm.data.Mnist;
 import org.nnstm.data.MnistFetcher;
-import org.nnstm.nn.TrainingRun;
 import picocli.CommandLine.Option;
 
 /** The {@code --data} option: where MNIST lives, fetched there when missing. */
@@ -37,5 +37,5 @@ public final class DataOptions {
   }
 
   /** Training and evaluation data. */
-  public record Splits(TrainingRun.Data train, TrainingRun.Data validation) {}
+  public record Splits(LabelledImages train, LabelledImages validation) {}
 }

@@ -7,14 +7,15 @@ import java.util.Map;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.ModelInit;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.EpochReport;
+import org.nnstm.run.Listener;
 
 /**
  * One stdout line per model per epoch: a table row, or with --json one object with keys var_w, var_b,
  * depth, seed, epoch, train_loss, val_loss, val_acc, seconds. A model whose loss is not finite is
  * reported as diverged (loss null in JSON) and a warning goes to stderr.
  */
-final class EpochPrinter implements TrainingRun.Listener {
+final class EpochPrinter implements Listener<EnsembleTrainer.Stats> {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean json;
@@ -26,8 +27,14 @@ final class EpochPrinter implements TrainingRun.Listener {
     this.json = json;
   }
 
+  /** A new pass (ensemble) starts: its table gets a header of its own, as every pass always had. */
   @Override
-  public void epochDone(Ensemble net, EnsembleTrainer trainer, TrainingRun.EpochReport r) {
+  public void started(Ensemble net, EnsembleTrainer trainer) {
+    header = false;
+  }
+
+  @Override
+  public void epochDone(Ensemble net, EnsembleTrainer trainer, EpochReport<? extends EnsembleTrainer.Stats> r) {
     if (!json && !header) {
       out.println("var_w   var_b  depth  seed  epoch  train_loss  val_loss  val_acc  seconds");
       header = true;

@@ -6,24 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.nnstm.data.Mnist;
-import java.util.concurrent.Callable;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
-import org.nnstm.experiment.PhaseDiagram;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.RunManifest;
-import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.Layouts;
-import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.RunMemory;
+import org.nnstm.run.RunStore;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm grid}: the (sigma_w^2, depth) criticality grid, resumable and shardable. */
 @Command(name = "grid", mixinStandardHelpOptions = true,
@@ -34,45 +26,41 @@ import picocli.CommandLine.Model.CommandSpec;
         "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
         "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
             + "nnstm grid --slurm --resubmit DIR"})
-public final class GridCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--var-w", paramLabel = "LIST|A:B:S", description = "sigma_w^2 values (list or range, B included).")
-  String varW;
+public final class GridCommand extends MnistRunCommand {
+  @Mixin
+  RunOptions.VarW varW;
 
   @Option(names = "--depth", paramLabel = "LIST|A:B:S", description = "Depths (list or range), e.g. 10:70:3.")
   String depth;
 
-  @Option(names = "--var-b", defaultValue = "0.05", description = "sigma_b^2 (default: ${DEFAULT-VALUE}).")
-  double varB;
+  @Mixin
+  RunOptions.VarB varB;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs per cell (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Mixin
+  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Grid directory.")
-  Path out;
+  @Mixin
+  RunOptions.Out out;
 
-  @Option(names = "--seeds", defaultValue = "1", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
-  int seeds;
+  @Mixin
+  RunOptions.Seeds seeds;
 
-  @Option(names = "--seed", defaultValue = "0", description = "First seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  RunOptions.Seed seed;
 
-  @Option(names = "--layout", defaultValue = "wide", description = "wide or decimated (default: ${DEFAULT-VALUE}).")
-  String layout;
+  @Mixin
+  RunOptions.Network network;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
       description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
           + "the least-loaded shard; an empty shard succeeds doing nothing.")
   String shard;
 
-  @Option(names = "--memory", defaultValue = "6", paramLabel = "GiB",
-      description = "Backend memory one pass may use (default: ${DEFAULT-VALUE}).")
-  double memoryGiB;
+  @Mixin
+  RunOptions.Memory memory = new RunOptions.Memory(6);
 
   @Option(names = "--collect", paramLabel = "DIR",
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
@@ -115,15 +103,14 @@ public final class GridCommand implements Callable<Integer> {
       description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
   Path resubmit;
 
-  @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
-  DataOptions dataOptions;
+  @Override
+  boolean validatesBackendFirst() {
+    return false; // --collect and --status use no backend
+  }
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+  Integer execute() throws Exception {
+    PrintWriter err = stderr();
     if (collect != null) {
       return collect(collect, err);
     }
@@ -138,7 +125,8 @@ public final class GridCommand implements Callable<Integer> {
       GridSlurm.resubmit(spec.commandLine().getOut(), resubmit, recordedPlan(resubmit));
       return 0;
     }
-    if (varW == null || depth == null || out == null) {
+    Path out = this.out.out;
+    if (varW.varW == null || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
     int[] sh = parseShard(shard);
@@ -147,31 +135,29 @@ public final class GridCommand implements Callable<Integer> {
     if (slurm) {
       return submit(plan, err);
     }
-    Map<String, String> settings = CriticalityGrid.settings(plan,
-        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
-    new RunManifest("grid", settings, null).check(out);
+    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
+    RunProvenance.check("grid", settings, out);
     if (CriticalityGrid.shard(plan).isEmpty()) {
       err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
           plan.shard(), plan.shards(), plan.depths().length, plan.shards());
       err.flush();
       return 0;
     }
-    DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, false);
     CriticalityGrid.Outcome outcome;
     boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
-    requireMemory(plan, cpu);
+    plan.requireFits(cpu);
     try (Backend backend = backendOptions.open(err)) {
       if (!cpu && backend.kind().equals("cpu")) {
-        requireMemory(plan, true); // auto chose the CPU: the passes live in the machine's memory
+        plan.requireFits(true); // auto chose the CPU: the passes live in the machine's memory
       }
       AtomicFiles.requireWritableDirectory(out);
-      RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
-      new RunManifest("grid", settings, prov).open(out);
-      try (Progress bar = new Progress(err, "grid")) {
-        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), out, line -> {
+      try (RunStore store = RunProvenance.store("grid", settings, spec, backendOptions, backend, out);
+           Progress bar = new Progress(err, "grid")) {
+        outcome = CriticalityGrid.run(backend, plan, data.train(), data.validation(), store, line -> {
           err.println("nnstm: " + line);
           err.flush();
-        }, bar, prov.attributes());
+        }, bar, store.manifest().provenance().attributes());
       }
     }
     if (outcome.cells() == 0) {
@@ -193,7 +179,7 @@ public final class GridCommand implements Callable<Integer> {
     if (!RunManifest.exists(dir)) {
       throw new IllegalArgumentException(dir + " holds no grid (no " + RunManifest.FILE + ")");
     }
-    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
   }
 
   /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
@@ -208,11 +194,11 @@ public final class GridCommand implements Callable<Integer> {
           + "there are " + groups + " depths), got " + n);
     }
     GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
-    Map<String, String> settings = CriticalityGrid.settings(plan,
-        trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN), VALIDATION);
+    Path out = this.out.out;
+    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
     String grid = GridSlurm.gridScript(out, o, shardArgs());
     String collectScript = GridSlurm.collectScript(out, o);
-    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stdout = stdout();
     if (dryRun) {
       new RunManifest("grid", settings, null).check(out);
       GridSlurm.dryRun(stdout, out, grid, collectScript);
@@ -260,21 +246,12 @@ public final class GridCommand implements Callable<Integer> {
 
   /** The plan from the options, as shard i of n. */
   CriticalityGrid.Plan plan(int i, int n) {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+    if (epochs.epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
     }
-    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW), Ranges.ints("--depth", depth), varB, seed, seeds,
-        layout, epochs, EnsembleTrainer.Config.reference(), i, n, memoryGiB);
-  }
-
-  /** Refuses, before anything is allocated, a grid whose largest pass does not fit (see {@link RunMemory}). */
-  static void requireMemory(CriticalityGrid.Plan plan, boolean hostBackend) {
-    for (int d : plan.depths()) {
-      NetworkSpec net = NetworkSpec.tanh(Layouts.named(plan.layout(), d));
-      int perPass = Ensemble.modelsPerPass(net, plan.config().batchSize(), plan.memoryGiB(), plan.modelsPerDepth());
-      RunMemory.requireFits(RunMemory.pass(net, plan.config().batchSize(), perPass, 0, false),
-          "depth " + d + " (" + plan.layout() + ")", plan.memoryGiB(), hostBackend);
-    }
+    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW.varW), Ranges.ints("--depth", depth), varB.varB,
+        seed.seed, seeds.seeds, network.layout, epochs.epochs, EnsembleTrainer.Config.reference(), i, n,
+        memory.memoryGiB, network.activation());
   }
 
   static int[] parseShard(String text) {
@@ -295,7 +272,7 @@ public final class GridCommand implements Callable<Integer> {
    */
   private int collect(Path dir, PrintWriter err) throws Exception {
     if (RunManifest.exists(dir)) {
-      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memoryGiB);
+      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
       int missing = CriticalityGrid.incomplete(dir, plan, CriticalityGrid.cells(plan)).size();
       if (missing > 0) {
         throw new IllegalArgumentException(dir + ": " + missing + " of " + CriticalityGrid.cells(plan).size()
@@ -306,12 +283,7 @@ public final class GridCommand implements Callable<Integer> {
   }
 
   private int summarize(Path dir, PrintWriter err) throws Exception {
-    List<GridResults.Cell> cells = GridResults.read(dir);
-    if (cells.isEmpty()) {
-      throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
-    }
-    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
-    PhaseDiagram.draw(dir.resolve("phase-diagram.png"), cells, PhaseDiagram.title(cells));
+    List<GridResults.Cell> cells = CriticalityGrid.summarize(dir, dir.resolve("phase-diagram.png"));
     spec.commandLine().getOut().printf(Locale.ROOT, "%d cells: %s, %s%n", cells.size(), dir.resolve("grid.csv"),
         dir.resolve("phase-diagram.png"));
     return 0;

@@ -1,32 +1,26 @@
 package org.nnstm.cli;
 
-import java.io.IOException;
+import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nnstm.data.Mnist;
-import org.nnstm.experiment.PartStore;
 import org.nnstm.experiment.PriorComparison;
+import org.nnstm.experiment.PriorComparisonFiles;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.Hdf5;
-import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
-import org.nnstm.nn.TrainingRun;
-import org.nnstm.plot.Plots;
-import org.nnstm.plot.Series;
+import org.nnstm.run.Listener;
+import org.nnstm.run.RunMemory;
+import org.nnstm.run.RunStore;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm prior compare}: the exact prior against sampled, trained and Langevin ensembles. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -37,17 +31,14 @@ import picocli.CommandLine.Model.CommandSpec;
         + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
-public final class PriorCompareCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class PriorCompareCommand extends MnistRunCommand {
   @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
       description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
   String widths;
 
-  @Option(names = "--var-w", required = true, paramLabel = "S1,..,SL",
-      description = "Weight variances sigma_l^2: one value for every layer, or one per layer.")
-  String varW;
+  /** Weight variances sigma_l^2: one value for every layer, or one per layer. */
+  @Mixin
+  RunOptions.VarW varW;
 
   @Option(names = "--input", paramLabel = "mnist:INDEX",
       description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
@@ -61,8 +52,8 @@ public final class PriorCompareCommand implements Callable<Integer> {
       description = "Networks sampled (default: ${DEFAULT-VALUE}).")
   int networks;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Network k is seeded seed + k (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  RunOptions.Seed seed;
 
   @Option(names = "--train-epochs", defaultValue = "0", paramLabel = "E",
       description = "Train the first --train-networks networks for E epochs of plain SGD on MNIST (default: none).")
@@ -74,14 +65,11 @@ public final class PriorCompareCommand implements Callable<Integer> {
           + "network-epoch of 50,000 images).")
   Integer trainNetworks;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Use the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
-  @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
-
-  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin
+  RunOptions.Sgd sgd = new RunOptions.Sgd(0.01f, 64);
 
   @Option(names = "--langevin-beta", paramLabel = "B",
       description = "Also run Langevin dynamics at inverse temperature B >= 0 (potential B * total cross-entropy "
@@ -96,30 +84,22 @@ public final class PriorCompareCommand implements Callable<Integer> {
       description = "Langevin step h in units of the prior's relaxation time (default: ${DEFAULT-VALUE}).")
   double langevinStep;
 
-  @Option(names = "--memory", defaultValue = "4", paramLabel = "GiB",
-      description = "Backend memory one pass of networks may use (default: ${DEFAULT-VALUE}).")
-  double memoryGiB;
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  Path out;
-
-  @Option(names = "--json", description = "One JSON object per comparison on stdout: kind, ensemble, networks, "
-      + "js_distance.")
-  boolean json;
+  @Mixin
+  RunOptions.Memory memory = new RunOptions.Memory(4);
 
   @Mixin
-  BackendOptions backendOptions;
+  RunOptions.RequiredOut outDir;
 
   @Mixin
-  DataOptions dataOptions;
+  RunOptions.Json json;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    backendOptions.validate();
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
     int[] w = Layouts.parse(widths);
-    double[] v = Ranges.doubles("--var-w", varW);
+    Path out = outDir.out;
+    double[] v = Ranges.doubles("--var-w", varW.required("prior compare"));
     int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
@@ -140,14 +120,14 @@ public final class PriorCompareCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--input mnist:INDEX needs n_0 = 784, got widths " + Arrays.toString(w));
       }
     }
-    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, 0f, batch);
+    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(sgd.lr, 0f, sgd.batch);
     // validate the plan before any data is loaded or directory made
     PriorComparison.Plan probe = plan(w, v, x != null ? x : new float[w[0]], train, cfg, 1);
     RunProvenance.check("prior compare", RunProvenance.settings(settings()), out);
-    TrainingRun.Data trainData = null;
+    LabelledImages trainData = null;
     if (needsData) {
       Mnist m = dataOptions.mnist(err);
-      TrainingRun.Data all = m.train(Mnist.TRAIN);
+      LabelledImages all = m.train(Mnist.TRAIN);
       if (input != null) {
         if (inputIndex >= all.size()) {
           throw new IllegalArgumentException("--input mnist:" + inputIndex + " is beyond the " + all.size()
@@ -156,50 +136,49 @@ public final class PriorCompareCommand implements Callable<Integer> {
         x = Arrays.copyOfRange(all.images(), inputIndex * Mnist.PIXELS, (inputIndex + 1) * Mnist.PIXELS);
       }
       if (train > 0) {
-        if (trainLimit != null && trainLimit < 1) {
-          throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
+        if (trainLimit.trainLimit != null && trainLimit.trainLimit < 1) {
+          throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit.trainLimit);
         }
-        trainData = m.train(trainLimit == null ? Mnist.TRAIN : trainLimit);
+        trainData = m.train(trainLimit.images());
       }
     }
-    int perPass = Ensemble.modelsPerPass(probe.spec(), batch, memoryGiB, networks);
+    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
-    PartStore parts;
+    RunStore store;
     Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
       AtomicFiles.requireWritableDirectory(out);
       provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
-      RunProvenance.manifest("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend, out);
-      parts = PartStore.open(out.resolve(PARTS), settings());
-      if (parts.parts() > 0) {
-        err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", parts.parts(), out.resolve(PARTS));
+      store = RunProvenance.store("prior compare", RunProvenance.settings(settings()), spec, backendOptions, backend,
+          out);
+      if (store.parts() > 0) {
+        err.printf(Locale.ROOT, "nnstm: resuming: %d finished passes in %s%n", store.parts(),
+            out.resolve(RunStore.PARTS));
         err.flush();
       }
       StepProgress progress = new StepProgress(err);
-      r = PriorComparison.run(backend, plan, trainData, progress, parts);
+      r = PriorComparison.run(backend, plan, trainData, progress, store);
       progress.finish();
     }
     report(outW, r);
-    write(out, plan, r, inputIndex, provenance);
-    parts.delete();
+    PriorComparisonFiles.write(out, plan, r, inputIndex, provenance);
+    store.deleteParts();
     return 0;
   }
 
   private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
                                     int perPass) {
-    return new PriorComparison.Plan(w, v, x, networks, seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
+    return new PriorComparison.Plan(w, v, x, networks, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
         langevinStep);
   }
-
-  /** Where finished passes wait while the run is incomplete. */
-  static final String PARTS = ".parts";
 
   /** Everything that determines the numbers: a resumed run must match it. */
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths, varW, input, xNorm, networks, seed, trainEpochs, trainNetworks, trainLimit, lr, batch, langevinBeta,
+        widths, varW.varW, input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
+        sgd.batch, langevinBeta,
         steps, langevinStep);
   }
 
@@ -229,12 +208,12 @@ public final class PriorCompareCommand implements Callable<Integer> {
   }
 
   private void report(PrintWriter outW, PriorComparison.Result r) {
-    if (!json) {
+    if (!json.json) {
       outW.println("kind      ensemble  networks  js_distance");
     }
     for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
       for (PriorComparison.Curve curve : c.curves()) {
-        if (json) {
+        if (json.json) {
           Map<String, Object> o = new LinkedHashMap<>();
           o.put("kind", c.kind());
           o.put("ensemble", curve.ensemble());
@@ -250,92 +229,11 @@ public final class PriorCompareCommand implements Callable<Integer> {
     outW.flush();
   }
 
-  /** {@link #write(Path, PriorComparison.Plan, PriorComparison.Result, int, Map)} without provenance. */
-  static void write(Path out, PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex)
-      throws IOException {
-    write(out, plan, r, inputIndex, Map.of());
-  }
-
-  /**
-   * Writes js.csv, radial.csv, marginal.csv, prior-compare.hdf5 (with {@code provenance} as its root attributes)
-   * and the two PNG overlays into {@code out}.
-   */
-  static void write(Path out, PriorComparison.Plan plan, PriorComparison.Result r, int inputIndex,
-                    Map<String, Object> provenance) throws IOException {
-    StringBuilder js = new StringBuilder("kind,ensemble,networks,js_distance\n");
-    Map<String, Object> h5 = new LinkedHashMap<>();
-    h5.put("widths", Arrays.stream(plan.widths()).asDoubleStream().toArray());
-    h5.put("var_w", plan.layerVarW());
-    h5.put("x_norm", plan.inputNorm());
-    h5.put("input", plan.input());
-    h5.put("input_index", (long) inputIndex);
-    h5.put("outputs_prior", r.prior());
-    if (r.trained() != null) {
-      h5.put("outputs_trained", r.trained());
-      h5.put("train_accuracy", r.trainAccuracy());
-    }
-    if (r.langevin() != null) {
-      h5.put("outputs_langevin", r.langevin());
-    }
-    for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
-      StringBuilder csv = new StringBuilder(c.kind().equals("radial") ? "r,exact" : "y,exact");
-      for (PriorComparison.Curve curve : c.curves()) {
-        csv.append(",").append(label(curve));
-        js.append(String.format(Locale.ROOT, "%s,%s,%d,%.17g%n", c.kind(), curve.ensemble(), curve.networks(),
-            curve.jsDistance()));
-        h5.put(c.kind() + "_kde_" + label(curve), curve.density());
-        h5.put(c.kind() + "_js_" + label(curve), curve.jsDistance());
-      }
-      csv.append('\n');
-      for (int i = 0; i < c.grid().length; i++) {
-        csv.append(num(c.grid()[i])).append(',').append(num(c.exact()[i]));
-        for (PriorComparison.Curve curve : c.curves()) {
-          csv.append(',').append(num(curve.density()[i]));
-        }
-        csv.append('\n');
-      }
-      h5.put(c.kind() + "_grid", c.grid());
-      h5.put(c.kind() + "_exact", c.exact());
-      AtomicFiles.writeString(out.resolve(c.kind() + ".csv"), csv.toString());
-      plot(out, c, plan.widths());
-    }
-    AtomicFiles.writeString(out.resolve("js.csv"), js.toString());
-    Hdf5.write(out.resolve("prior-compare.hdf5"), h5, provenance);
-  }
-
-  private static void plot(Path out, PriorComparison.Comparison c, int[] widths) {
-    List<Series> series = new ArrayList<>();
-    series.add(new Series("exact prior", c.grid(), c.exact()));
-    PriorComparison.Curve largest = null;
-    for (PriorComparison.Curve curve : c.curves()) {
-      if (curve.ensemble().equals("prior")) {
-        largest = curve;
-      } else {
-        series.add(new Series(curve.ensemble() + " (" + curve.networks() + " networks), JS "
-            + String.format(Locale.ROOT, "%.3f", curve.jsDistance()), c.grid(), curve.density()));
-      }
-    }
-    series.add(1, new Series("sampled prior (" + largest.networks() + " networks), JS "
-        + String.format(Locale.ROOT, "%.4f", largest.jsDistance()), c.grid(), largest.density()));
-    boolean radial = c.kind().equals("radial");
-    Plots.lineChart(out.resolve(c.kind() + ".png"),
-        (radial ? "Radial density of ||h_L||" : "Marginal density of h_L[0]") + ", widths " + Arrays.toString(widths),
-        radial ? "||h_L||" : "h_L[0]", "density", series.toArray(new Series[0]));
-  }
-
-  private static String label(PriorComparison.Curve c) {
-    return c.ensemble().equals("prior") ? "prior_" + c.networks() : c.ensemble();
-  }
-
-  private static String num(double v) {
-    return String.format(Locale.ROOT, "%.10g", v);
-  }
-
   /** Progress of the phases on stderr: a line when a phase starts, then at most every 15 s, and at its end. */
-  static final class StepProgress implements PriorComparison.Listener {
+  static final class StepProgress implements Listener<Object> {
     private final PrintWriter err;
     private final long start = System.nanoTime();
-    private PriorComparison.Phase phase;
+    private String phase;
     private long phaseStart;
     private long last;
 
@@ -344,9 +242,9 @@ public final class PriorCompareCommand implements Callable<Integer> {
     }
 
     @Override
-    public void progress(PriorComparison.Phase p, long done, long total) {
+    public void progress(String p, long done, long total) {
       long now = System.nanoTime();
-      if (p != phase) {
+      if (!p.equals(phase)) {
         phase = p;
         phaseStart = now;
         last = now;
@@ -356,7 +254,7 @@ public final class PriorCompareCommand implements Callable<Integer> {
         double s = (now - phaseStart) / 1e9;
         double left = done > 0 ? s * (total - done) / done : Double.NaN;
         err.printf(Locale.ROOT, "nnstm: %s %d/%d (%.0f%%), %.0f s, ~%.0f s left%n",
-            p.name().toLowerCase(Locale.ROOT), done, total, 100.0 * done / total, s, left);
+            p, done, total, 100.0 * done / total, s, left);
         err.flush();
       }
     }

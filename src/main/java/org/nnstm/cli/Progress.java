@@ -5,24 +5,45 @@ import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.run.Listener;
 
 /**
  * Progress of training steps on stderr: a live bar (progressbar library) on a terminal; otherwise (logs,
  * CI) one line at most every 15 seconds with steps done, rate and time left.
  */
-final class Progress implements TrainingRun.Listener, AutoCloseable {
+final class Progress implements Listener<Object>, AutoCloseable {
   private static final long LINE_INTERVAL_NANOS = 15_000_000_000L;
   private final PrintWriter err;
-  private final String task;
+  private String task;
+  private final String perPassPrefix;
   private final boolean terminal = System.console() != null;
   private ProgressBar bar;
   private long epochStart;
   private long lastLine;
 
   Progress(PrintWriter err, String task) {
+    this(err, task, null);
+  }
+
+  private Progress(PrintWriter err, String task, String perPassPrefix) {
     this.err = err;
     this.task = task;
+    this.perPassPrefix = perPassPrefix;
+  }
+
+  /** Progress of a run in passes: each pass's task is "{prefix} K model(s), depth L" for its ensemble. */
+  static Progress perPass(PrintWriter err, String prefix) {
+    return new Progress(err, prefix, prefix);
+  }
+
+  @Override
+  public void started(Ensemble net, EnsembleTrainer trainer) {
+    if (perPassPrefix != null) {
+      closeBar();
+      task = perPassPrefix + " " + net.size() + " model(s), depth " + net.spec().depth();
+    }
   }
 
   @Override

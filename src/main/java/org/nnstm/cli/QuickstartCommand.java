@@ -1,36 +1,38 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import org.nnstm.data.Mnist;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.GridResults;
 import org.nnstm.experiment.MnistRegression;
-import org.nnstm.experiment.PhaseDiagram;
+import org.nnstm.experiment.MnistRegressionFiles;
 import org.nnstm.experiment.PriorComparison;
+import org.nnstm.experiment.PriorComparisonFiles;
 import org.nnstm.experiment.SignalPropagation;
 import org.nnstm.meanfield.MeanField;
 import org.nnstm.tensor.Activation;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.ReferenceLayout;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.plot.Plots;
 import org.nnstm.plot.Series;
+import org.nnstm.run.EpochReport;
+import org.nnstm.run.Listener;
+import org.nnstm.run.ReferenceFiles;
+import org.nnstm.run.TrainingRun;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code nnstm quickstart}: the main job a newcomer runs first. Small, fast versions of each capability
@@ -39,19 +41,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run a small version of every experiment and write figures and summary.md.",
         "Example: nnstm quickstart --out runs/quickstart"})
-public final class QuickstartCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class QuickstartCommand extends MnistRunCommand {
   @Option(names = "--out", defaultValue = "runs/quickstart", paramLabel = "DIR",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
-
-  @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
-  DataOptions dataOptions;
 
   /** The training part's settings: deliberately small. */
   static final int DEPTH = 6;
@@ -62,11 +55,10 @@ public final class QuickstartCommand implements Callable<Integer> {
   static final int EPOCHS = 3;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
+  Integer execute() throws Exception {
+    PrintWriter err = stderr();
+    PrintWriter stdout = stdout();
     long start = System.nanoTime();
-    backendOptions.validate();
     Mnist mnist = dataOptions.mnist(err);
     StringBuilder summary = new StringBuilder();
     summary.append("# nnstm quickstart\n\n");
@@ -104,10 +96,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       CriticalityGrid.run(backend, plan, mnist.train(GRID_TRAIN_IMAGES),
           Mnist.slice(mnist.validation(), 0, GRID_VALIDATION_IMAGES), dir, line -> { }, progress);
     }
-    List<GridResults.Cell> cells = GridResults.read(dir);
-    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
-    Path png = out.resolve("phase-diagram.png");
-    PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
+    List<GridResults.Cell> cells = CriticalityGrid.summarize(dir, out.resolve("phase-diagram.png"));
     double critical = MeanField.criticalWeightVariance(Activation.TANH, VAR_B);
     summary.append("## Phase diagram (`phase-diagram.png`)\n\n")
         .append(String.format(Locale.ROOT, "Validation accuracy after one epoch on %d training images (first %d "
@@ -146,17 +135,17 @@ public final class QuickstartCommand implements Callable<Integer> {
   static final int PRIOR_TRAIN_IMAGES = 2_000;
 
   private void priorPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
-    TrainingRun.Data train = mnist.train(PRIOR_TRAIN_IMAGES);
+    LabelledImages train = mnist.train(PRIOR_TRAIN_IMAGES);
     float[] x = java.util.Arrays.copyOfRange(train.images(), 0, Mnist.PIXELS);
     PriorComparison.Plan plan = new PriorComparison.Plan(PRIOR_WIDTHS, new double[] {1.0}, x, PRIOR_NETWORKS, 0,
         PRIOR_NETWORKS, PRIOR_TRAINED, 1, new EnsembleTrainer.Config(0.01f, 0f, 64), null, 0, 0.1);
     err.printf(Locale.ROOT, "nnstm: quickstart 3/5: exact prior of linear networks %s against %d sampled and "
         + "%d trained networks%n", java.util.Arrays.toString(PRIOR_WIDTHS), PRIOR_NETWORKS, PRIOR_TRAINED);
     err.flush();
-    PriorComparison.Result r = PriorComparison.run(backend, plan, train, (p, d, t) -> { });
+    PriorComparison.Result r = PriorComparison.run(backend, plan, train, Listener.none());
     Path dir = out.resolve("prior");
     AtomicFiles.requireWritableDirectory(dir);
-    PriorCompareCommand.write(dir, plan, r, 0);
+    PriorComparisonFiles.write(dir, plan, r, 0);
     summary.append("## Exact prior vs sampled and trained networks (`prior/radial.png`, `prior/marginal.png`)\n\n")
         .append(String.format(Locale.ROOT, "Deep linear networks %s without biases, W_l ~ N(0, 1/n_{l-1}), fed "
             + "MNIST training image 0. The exact finite-width prior of the outputs h_L (Zavatone-Veth and Pehlevan "
@@ -189,21 +178,16 @@ public final class QuickstartCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "nnstm: quickstart 4/5: MNIST as regression onto Gaussian bumps, g = %s, %d epochs on "
         + "%d images%n", java.util.Arrays.toString(REGRESSION_G), REGRESSION_EPOCHS, REGRESSION_TRAIN_IMAGES);
     err.flush();
-    TrainingRun.Data test = mnist.test();
+    LabelledImages test = mnist.test();
     MnistRegression.Result r;
     try (Progress progress = new Progress(err, "quickstart regression")) {
       r = MnistRegression.run(backend, plan, mnist.train(REGRESSION_TRAIN_IMAGES),
-          Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES), test, 3, new MnistRegression.Listener() {
-            @Override
-            public void stepDone(int epoch, int step, int steps) {
-              progress.stepDone(epoch, step, steps);
-            }
-          });
+          Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES), test, 3, progress);
     }
     Path dir = out.resolve("regress");
     AtomicFiles.requireWritableDirectory(dir);
-    RegressCommand.write(dir, plan, r, test);
-    MnistRegression.EpochReport last = r.history().get(r.history().size() - 1);
+    MnistRegressionFiles.write(dir, plan, r, test);
+    EpochReport<MnistRegression.Metrics> last = r.history().get(r.history().size() - 1);
     summary.append("## MNIST as regression (`regress/g-sweep.png`, `regress/test-*.png`)\n\n")
         .append(String.format(Locale.ROOT, "Each class y becomes a Gaussian bump (std 0.1) on 784 points over [0, 9] "
             + "(classes 0 and 9 are half bumps); linear layers 784 -> 784 -> 784 without biases and the readout "
@@ -223,9 +207,9 @@ public final class QuickstartCommand implements Callable<Integer> {
 
   private void trainingPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
     NetworkSpec net = NetworkSpec.tanh(Layouts.wide(DEPTH));
-    List<ModelInit> models = TrainingRun.grid(VAR_W, VAR_B, 0, 1);
-    TrainingRun.Data train = mnist.train(TRAIN_IMAGES);
-    TrainingRun.Data val = Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES);
+    List<ModelInit> models = ModelInit.grid(VAR_W, VAR_B, 0, 1);
+    LabelledImages train = mnist.train(TRAIN_IMAGES);
+    LabelledImages val = Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES);
     double[][] acc = new double[models.size()][EPOCHS];
     Path dir = out.resolve("train");
     err.printf(Locale.ROOT, "nnstm: quickstart 1/5: training %d tanh networks of depth %d together "
@@ -234,16 +218,16 @@ public final class QuickstartCommand implements Callable<Integer> {
     err.flush();
     try (Ensemble ensemble = new Ensemble(backend, net, models);
          Progress progress = new Progress(err, "quickstart training")) {
-      TrainingRun.Listener collect = new TrainingRun.Listener() {
+      Listener<EnsembleTrainer.Stats> collect = new Listener<>() {
         @Override
-        public void epochDone(Ensemble n, EnsembleTrainer t, TrainingRun.EpochReport r) {
+        public void epochDone(Ensemble n, EnsembleTrainer t, EpochReport<? extends EnsembleTrainer.Stats> r) {
           for (int k = 0; k < n.size(); k++) {
             acc[k][r.epoch() - 1] = r.validation().accuracy()[k];
           }
         }
       };
       TrainingRun.train(ensemble, EnsembleTrainer.Config.reference(), EPOCHS, false, 0, train, val,
-          TrainingRun.all(progress, collect, new ReferenceLayout(dir, false, false, null, EPOCHS)));
+          Listener.all(progress, collect, new ReferenceFiles(dir, false, EPOCHS, Map.of())));
     }
     List<Series> series = new ArrayList<>();
     double[] epochs = new double[EPOCHS];
@@ -284,7 +268,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
   private void propagationPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary)
       throws Exception {
-    TrainingRun.Data train = mnist.train(2);
+    LabelledImages train = mnist.train(2);
     float[] x1 = java.util.Arrays.copyOfRange(train.images(), 0, Mnist.PIXELS);
     float[] x2 = java.util.Arrays.copyOfRange(train.images(), Mnist.PIXELS, 2 * Mnist.PIXELS);
     SignalPropagation.Settings s = new SignalPropagation.Settings(PROPAGATION_VAR_W, VAR_B, PROPAGATION_DEPTH,

@@ -1,32 +1,26 @@
 package org.nnstm.cli;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.nnstm.data.BumpTargets;
-import org.nnstm.data.Mnist;
 import org.nnstm.experiment.MnistRegression;
+import org.nnstm.experiment.MnistRegressionFiles;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.Hdf5;
-import org.nnstm.nn.TrainingRun;
-import org.nnstm.plot.Plots;
-import org.nnstm.plot.Series;
 import org.nnstm.tensor.Activation;
+import org.nnstm.nn.Ensemble;
+import org.nnstm.nn.EnsembleTrainer;
+import org.nnstm.run.EpochReport;
+import org.nnstm.run.Listener;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnstm regress}: MNIST as regression onto Gaussian bumps with a quadratic loss. */
 @Command(name = "regress", mixinStandardHelpOptions = true,
@@ -35,15 +29,12 @@ import picocli.CommandLine.Model.CommandSpec;
         + "plain SGD. Several --g values train together as one ensemble from the same initial weights. The "
         + "closed-form least-squares map is fitted first, as a reference (not a bound); --reference prints only it.",
         "Example: nnstm regress --epochs 10 --target-std 0.1 --g 0.2 --out runs/regress"})
-public final class RegressCommand implements Callable<Integer> {
+public final class RegressCommand extends MnistRunCommand {
   /** Exit code when a model diverged (its history stops there; the other models' results are written). */
   static final int DIVERGED = 3;
 
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Mixin
+  RunOptions.Epochs epochs = new RunOptions.Epochs(10);
 
   @Option(names = "--target-std", defaultValue = "0.1", paramLabel = "S",
       description = "Standard deviation of the target bumps, in class units (default: ${DEFAULT-VALUE}).")
@@ -72,20 +63,16 @@ public final class RegressCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String init;
 
-  @Option(names = "--var-w", defaultValue = "8", paramLabel = "V|V1,..",
-      description = "Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer "
-          + "(default: ${DEFAULT-VALUE}).")
-  String varW;
+  /** Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer. */
+  @Mixin
+  RunOptions.VarW varW = new RunOptions.VarW("8");
 
   @Option(names = "--readout-var", defaultValue = "0", paramLabel = "V",
       description = "Gaussian init: sigma^2 of the last layer; 0 starts it at zero (default: ${DEFAULT-VALUE}).")
   double readoutVar;
 
-  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
-
-  @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin
+  RunOptions.Sgd sgd = new RunOptions.Sgd(0.05f, 32);
 
   @Option(names = "--l2", defaultValue = "0", paramLabel = "L",
       description = "L2 penalty L * sum W^2, reported apart from the data term; it decays the weights on a time "
@@ -93,37 +80,33 @@ public final class RegressCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   float l2;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Initialisation and shuffling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  RunOptions.Seed seed;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--test-digits", defaultValue = "6", paramLabel = "N",
       description = "Test images whose predictions are drawn (default: ${DEFAULT-VALUE}).")
   int testDigits;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --reference).")
-  Path out;
+  @Mixin
+  RunOptions.Out outDir;
+
+  private Path out;
 
   @Option(names = "--reference", description = "Only fit and print the closed-form least-squares map (a "
       + "reference, not a bound) on the training set; no training, no files.")
   boolean referenceOnly;
 
-  @Option(names = "--json", description = "One JSON object per model and epoch on stdout; progress on stderr.")
-  boolean json;
-
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
-  DataOptions dataOptions;
+  RunOptions.Json json;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    backendOptions.validate();
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
+    out = outDir.out;
     MnistRegression.Plan plan = plan();
     if (testDigits < 0) {
       throw new IllegalArgumentException("--test-digits must be >= 0, got " + testDigits);
@@ -134,7 +117,7 @@ public final class RegressCommand implements Callable<Integer> {
     if (out != null && !referenceOnly) {
       RunProvenance.check("regress", manifestSettings(plan), out);
     }
-    DataOptions.Splits data = dataOptions.load(err, trainLimit, false);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, false);
     err.printf(Locale.ROOT, "nnstm: fitting the closed-form least-squares reference on %d training images%n",
         data.train().size());
     err.flush();
@@ -143,7 +126,7 @@ public final class RegressCommand implements Callable<Integer> {
     if (referenceOnly) {
       return 0;
     }
-    TrainingRun.Data test = dataOptions.mnist(err).test();
+    LabelledImages test = dataOptions.mnist(err).test();
     boolean created = !Files.exists(out);
     try {
       return train(outW, err, plan, data, test, ref);
@@ -157,12 +140,11 @@ public final class RegressCommand implements Callable<Integer> {
 
   /** The result-determining settings, for the run manifest. */
   private Map<String, String> manifestSettings(MnistRegression.Plan plan) {
-    return RunProvenance.settings(plan, "train-images", trainLimit == null ? Mnist.TRAIN
-        : Math.min(trainLimit, Mnist.TRAIN), "test-digits", testDigits, "precision", "float32");
+    return RunProvenance.settings(plan, "train-images", trainLimit.images(), "test-digits", testDigits, "precision", "float32");
   }
 
   private int train(PrintWriter outW, PrintWriter err, MnistRegression.Plan plan, DataOptions.Splits data,
-                    TrainingRun.Data test, MnistRegression.Reference ref) throws Exception {
+                    LabelledImages test, MnistRegression.Reference ref) throws Exception {
     MnistRegression.Result r;
     Map<String, Object> provenance;
     try (Backend backend = backendOptions.open(err)) {
@@ -170,22 +152,18 @@ public final class RegressCommand implements Callable<Integer> {
       provenance = RunProvenance.of(spec, backendOptions, backend).attributes();
       Progress progress = new Progress(err, "regress " + plan.g().length + " model(s)");
       r = MnistRegression.run(backend, plan, data.train(), data.validation(), test, testDigits,
-          new MnistRegression.Listener() {
+          Listener.all(progress, new Listener<MnistRegression.Metrics>() {
             @Override
-            public void stepDone(int epoch, int step, int steps) {
-              progress.stepDone(epoch, step, steps);
-            }
-
-            @Override
-            public void epochDone(MnistRegression.EpochReport report) {
+            public void epochDone(Ensemble net, EnsembleTrainer trainer,
+                                  EpochReport<? extends MnistRegression.Metrics> report) {
               print(outW, plan, report, ref);
             }
-          });
+          }));
       progress.close();
       // with the outputs (a failed run leaves its directory empty); a mismatch was refused up front
-      RunProvenance.manifest("regress", manifestSettings(plan), spec, backendOptions, backend, out);
+      RunProvenance.store("regress", manifestSettings(plan), spec, backendOptions, backend, out).close();
     }
-    write(out, plan, r, test, ref, provenance);
+    MnistRegressionFiles.write(out, plan, r, test, ref, provenance);
     int code = 0;
     for (int k = 0; k < plan.g().length; k++) {
       if (r.divergedAt()[k] > 0) {
@@ -214,7 +192,7 @@ public final class RegressCommand implements Callable<Integer> {
       default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
           + hiddenActivation + "'");
     }
-    double[] hv = Ranges.doubles("--var-w", varW);
+    double[] hv = Ranges.doubles("--var-w", varW.varW);
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
           + Arrays.toString(hv));
@@ -224,7 +202,8 @@ public final class RegressCommand implements Callable<Integer> {
       v[l] = hv.length == 1 ? hv[0] : hv[l];
     }
     v[hidden.length] = readoutVar;
-    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, lr, batch, l2, epochs, seed, phi);
+    return new MnistRegression.Plan(hidden, bins, targetStd, gs, in, v, sgd.lr, sgd.batch, l2, epochs.epochs, seed.seed,
+        phi);
   }
 
   private static void removeIfEmpty(Path dir) {
@@ -238,7 +217,7 @@ public final class RegressCommand implements Callable<Integer> {
   }
 
   private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
-    if (json) {
+    if (json.json) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("reference", "least_squares");
       o.put("lambda", ref.lambda());
@@ -258,9 +237,9 @@ public final class RegressCommand implements Callable<Integer> {
     outW.flush();
   }
 
-  private void print(PrintWriter outW, MnistRegression.Plan plan, MnistRegression.EpochReport r,
+  private void print(PrintWriter outW, MnistRegression.Plan plan, EpochReport<? extends MnistRegression.Metrics> r,
                      MnistRegression.Reference ref) {
-    if (!json && r.epoch() == 0) {
+    if (!json.json && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
           + "     val_kl    val_dec  val_bin  objective   gap         seconds");
     }
@@ -269,7 +248,7 @@ public final class RegressCommand implements Callable<Integer> {
       MnistRegression.Metrics v = r.validation();
       double objective = t.mse()[k] + t.l2()[k];
       double gap = objective - ref.trainMse();
-      if (json) {
+      if (json.json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("g", plan.g()[k]);
         o.put("epoch", r.epoch());
@@ -295,206 +274,5 @@ public final class RegressCommand implements Callable<Integer> {
       }
     }
     outW.flush();
-  }
-
-  /** The names of the per-epoch metrics, as in the JSON lines and the HDF5 history. */
-  static final String[] METRICS = {"train_mse", "train_l2", "train_kl", "train_acc_decoded", "train_acc_bin",
-      "val_mse", "val_l2", "val_kl", "val_acc_decoded", "val_acc_bin"};
-
-  /** {@link #write(Path, MnistRegression.Plan, MnistRegression.Result, TrainingRun.Data, MnistRegression.Reference, Map)} without a reference or provenance. */
-  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test)
-      throws IOException {
-    write(out, plan, r, test, null, Map.of());
-  }
-
-  /**
-   * history.hdf5, the curves, the g-sweep summary and the test-prediction panels, and (when ref is not null)
-   * the reference and per epoch the training objective and its gap to the reference's. All files are first
-   * written into a hidden staging directory inside out and only then renamed into out, so a failure while
-   * writing leaves out as it was (the staging directory is removed). {@code provenance} becomes root attributes of
-   * history.hdf5 (the run manifest's provenance).
-   */
-  static void write(Path out, MnistRegression.Plan plan, MnistRegression.Result r, TrainingRun.Data test,
-                    MnistRegression.Reference ref, Map<String, Object> provenance) throws IOException {
-    publish(out, stage -> writeFiles(stage, plan, r, test, ref, provenance));
-  }
-
-  /** Writes files into a directory. */
-  @FunctionalInterface
-  interface StagedWriter {
-    void write(Path stage) throws IOException;
-  }
-
-  /**
-   * Runs writer on a fresh hidden staging directory inside out (created if missing), then renames every file
-   * it wrote into out, replacing files of the same name; the staging directory is always removed. When writer
-   * fails, out keeps exactly the files it had.
-   */
-  static void publish(Path out, StagedWriter writer) throws IOException {
-    Files.createDirectories(out);
-    Path stage = Files.createTempDirectory(out, ".regress-staging-");
-    try {
-      writer.write(stage);
-      List<Path> files;
-      try (var entries = Files.list(stage)) {
-        files = entries.sorted().toList();
-      }
-      for (Path f : files) { // a rename over a directory would fail half-way: refuse before the first one
-        if (Files.isDirectory(out.resolve(f.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          throw new IOException("cannot write " + out.resolve(f.getFileName()) + ": a directory of that name is "
-              + "in the way (nothing in " + out + " was changed)");
-        }
-      }
-      for (Path f : files) {
-        Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      try (var entries = Files.list(stage)) {
-        for (Path f : entries.toList()) {
-          Files.deleteIfExists(f);
-        }
-      }
-      Files.deleteIfExists(stage);
-    }
-  }
-
-  private static void writeFiles(Path out, MnistRegression.Plan plan, MnistRegression.Result r,
-                                 TrainingRun.Data test, MnistRegression.Reference ref,
-                                 Map<String, Object> provenance) throws IOException {
-    int models = plan.g().length;
-    int epochs = r.history().size();
-    double[][][] m = new double[METRICS.length][models][epochs];
-    double[] epochAxis = new double[epochs];
-    for (int e = 0; e < epochs; e++) {
-      MnistRegression.EpochReport rep = r.history().get(e);
-      epochAxis[e] = rep.epoch();
-      double[][] cols = {rep.train().mse(), rep.train().l2(), rep.train().kl(), rep.train().accDecoded(),
-          rep.train().accBin(), rep.validation().mse(), rep.validation().l2(), rep.validation().kl(),
-          rep.validation().accDecoded(), rep.validation().accBin()};
-      for (int i = 0; i < METRICS.length; i++) {
-        for (int k = 0; k < models; k++) {
-          m[i][k][e] = cols[i][k];
-        }
-      }
-    }
-    BumpTargets targets = new BumpTargets(plan.bins(), plan.targetStd());
-    Map<String, Object> h5 = new LinkedHashMap<>();
-    h5.put("g", plan.g());
-    h5.put("epoch", epochAxis);
-    for (int i = 0; i < METRICS.length; i++) {
-      h5.put(METRICS[i], toFloat(m[i]));
-    }
-    h5.put("diverged_at_epoch", Arrays.stream(r.divergedAt()).asDoubleStream().toArray());
-    h5.put("bins", (long) plan.bins());
-    h5.put("target_std", plan.targetStd());
-    h5.put("l2", (double) plan.l2());
-    h5.put("lr", (double) plan.lr());
-    h5.put("hidden_tanh", plan.hiddenActivation() == Activation.TANH ? 1L : 0L); // 0: identity (linear)
-    h5.put("grid", targets.grid());
-    if (ref != null) {
-      double[][] objective = new double[models][epochs];
-      double[][] gap = new double[models][epochs];
-      for (int k = 0; k < models; k++) {
-        for (int e = 0; e < epochs; e++) {
-          objective[k][e] = m[0][k][e] + m[1][k][e];
-          gap[k][e] = objective[k][e] - ref.trainMse();
-        }
-      }
-      h5.put("train_objective", objective);
-      h5.put("objective_gap", gap);
-      h5.put("reference_lambda", ref.lambda());
-      h5.put("reference_train_mse", ref.trainMse());
-      h5.put("reference_train_acc_decoded", ref.trainAccDecoded());
-      h5.put("reference_val_mse", ref.valMse());
-      h5.put("reference_val_acc_decoded", ref.valAccDecoded());
-      h5.put("reference_val_acc_bin", ref.valAccBin());
-    }
-    int n = r.testIndex().length;
-    if (n > 0) {
-      float[][] preds = new float[models * n][];
-      float[][] tg = new float[n][];
-      double[] labels = new double[n];
-      for (int i = 0; i < n; i++) {
-        int idx = r.testIndex()[i];
-        labels[i] = test.labels()[idx];
-        tg[i] = targets.target(test.labels()[idx]);
-        for (int k = 0; k < models; k++) {
-          preds[k * n + i] = r.testPredictions()[k][i];
-        }
-      }
-      h5.put("test_index", Arrays.stream(r.testIndex()).asDoubleStream().toArray());
-      h5.put("test_labels", labels);
-      h5.put("test_targets", tg);
-      h5.put("test_predictions", preds);
-    }
-    Hdf5.write(out.resolve("history.hdf5"), h5, provenance);
-    for (int k = 0; k < models; k++) {
-      String name = models == 1 ? "curves.png" : "curves-g" + plan.g()[k] + ".png";
-      List<Series> s = new ArrayList<>(List.of(new Series("train decoded", epochAxis, m[3][k]),
-          new Series("val decoded", epochAxis, m[8][k]), new Series("train exact bin", epochAxis, m[4][k]),
-          new Series("val exact bin", epochAxis, m[9][k])));
-      s.addAll(referenceLines(ref, epochAxis));
-      Plots.lineChart(out.resolve(name), "MNIST regression, g = " + plan.g()[k] + ": accuracy", "epoch",
-          "accuracy", s.toArray(new Series[0]));
-    }
-    if (models > 1) {
-      List<Series> s = new ArrayList<>();
-      for (int k = 0; k < models; k++) {
-        s.add(new Series("g = " + plan.g()[k] + " decoded", epochAxis, m[8][k]));
-      }
-      for (int k = 0; k < models; k++) {
-        s.add(new Series("g = " + plan.g()[k] + " exact bin", epochAxis, m[9][k]));
-      }
-      s.addAll(referenceLines(ref, epochAxis));
-      Plots.lineChart(out.resolve("g-sweep.png"), "g sweep: validation accuracy", "epoch", "accuracy",
-          s.toArray(new Series[0]));
-    }
-    double[] grid = targets.grid();
-    for (int i = 0; i < n; i++) {
-      int idx = r.testIndex()[i];
-      int label = test.labels()[idx];
-      List<Series> s = new ArrayList<>();
-      s.add(new Series("test target (class " + label + ")", grid, toDouble(targets.target(label))));
-      for (int k = 0; k < models; k++) {
-        s.add(new Series("prediction, g = " + plan.g()[k], grid, toDouble(r.testPredictions()[k][i])));
-      }
-      float[] image = Arrays.copyOfRange(test.images(), idx * Mnist.PIXELS, (idx + 1) * Mnist.PIXELS);
-      Plots.imageBesideChart(out.resolve(String.format(Locale.ROOT, "test-%05d.png", idx)), image, 28,
-          "test image " + idx + ", class " + label, "Test image " + idx + ": prediction vs its target", "position on [0, 9]",
-          "value", s.toArray(new Series[0]));
-    }
-  }
-
-  /** The reference's validation accuracies as flat lines over the epochs (none without a reference). */
-  private static List<Series> referenceLines(MnistRegression.Reference ref, double[] epochAxis) {
-    if (ref == null) {
-      return List.of();
-    }
-    double[] dec = new double[epochAxis.length];
-    double[] bin = new double[epochAxis.length];
-    Arrays.fill(dec, ref.valAccDecoded());
-    Arrays.fill(bin, ref.valAccBin());
-    return List.of(new Series("least squares (reference), val decoded", epochAxis, dec),
-        new Series("least squares (reference), val exact bin", epochAxis, bin));
-  }
-
-  private static float[][] toFloat(double[][] a) {
-    float[][] f = new float[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      f[i] = new float[a[i].length];
-      for (int j = 0; j < a[i].length; j++) {
-        f[i][j] = (float) a[i][j];
-      }
-    }
-    return f;
-  }
-
-  private static double[] toDouble(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
   }
 }

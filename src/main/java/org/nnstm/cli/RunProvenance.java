@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nnstm.io.RunManifest;
+import org.nnstm.run.RunStore;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,18 +27,17 @@ final class RunProvenance {
   }
 
   /**
-   * Opens {@code out}'s run manifest for {@code command} with {@code settings}: written when new, checked when
-   * present (refusing other settings, naming them). Call where the output directory is opened.
+   * Opens {@code out} as the run's store ({@link RunStore}) for {@code command} with {@code settings}: the
+   * manifest is written when new, checked when present (refusing other settings, naming them). Call where the
+   * output directory is opened.
    */
-  static RunManifest.Provenance manifest(String command, Map<String, String> settings, CommandSpec spec,
-                                         BackendOptions o, Backend backend, Path out) throws IOException {
-    RunManifest.Provenance prov = of(spec, o, backend);
-    new RunManifest(command, settings, prov).open(out);
-    return prov;
+  static RunStore store(String command, Map<String, String> settings, CommandSpec spec, BackendOptions o,
+                        Backend backend, Path out) throws IOException {
+    return RunStore.open(out, new RunManifest(command, settings, of(spec, o, backend)));
   }
 
   /**
-   * The read-only check of {@link #manifest}: refuses at once, before data is loaded or a backend opened, when
+   * The read-only check of {@link #store}: refuses at once, before data is loaded or a backend opened, when
    * {@code out} holds a manifest with other settings.
    */
   static void check(String command, Map<String, String> settings, Path out) throws IOException {

@@ -1,50 +1,30 @@
 package org.nnstm.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import org.nnstm.data.Mnist;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.nnstm.experiment.CriticalityGrid;
+import org.nnstm.experiment.MnistTraining;
 import org.nnstm.io.AtomicFiles;
-import org.nnstm.io.RunManifest;
-import org.nnstm.io.ReferenceLayout;
-import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
-import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.RunMemory;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.Listener;
+import org.nnstm.run.RunStore;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+
 
 /** {@code nnstm train}: the reference "Gaussian feedforward" training of deep tanh networks on MNIST. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train deep Gaussian-initialised networks on MNIST (an ensemble: every sigma_w^2 and seed "
         + "of one depth in one pass) and write the reference notebooks' HDF5 files.",
         "Example: nnstm train --depth 10 --var-w 2.0 --var-b 0.05 --epochs 5 --out runs/x"})
-public final class TrainCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+public final class TrainCommand extends MnistRunCommand {
   @Option(names = "--depth", paramLabel = "L", description = "Number of linear layers (with --layout).")
   Integer depth;
-
-  @Option(names = "--layout", defaultValue = "wide", paramLabel = "wide|decimated",
-      description = "Width layout (default: ${DEFAULT-VALUE}): wide = 784 x (L-1), 400, 10; "
-          + "decimated = 784 - floor(774/L) i, then 10.")
-  String layout;
 
   @Option(names = "--widths", paramLabel = "N0,..,NL",
       description = "Explicit widths instead of --layout/--depth, e.g. 784,300,100,10.")
@@ -54,41 +34,38 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Activation after the last layer (default: ${DEFAULT-VALUE}, as the reference).")
   String output;
 
-  @Option(names = "--var-w", required = true, paramLabel = "LIST|A:B:S",
-      description = "Weight variances sigma_w^2: a list 1.0,1.5,2.0 or a range 1.0:3.0:0.05 (B included).")
-  String varW;
+  @Mixin
+  RunOptions.Network network;
 
-  @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V",
-      description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
-  double varB;
+  @Mixin
+  RunOptions.VarW varW;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Mixin
+  RunOptions.VarB varB;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  Path out;
+  @Mixin
+  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
 
-  @Option(names = "--lr", defaultValue = "0.005", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
+  @Mixin
+  RunOptions.RequiredOut out;
+
+  @Mixin
+  RunOptions.Sgd sgd = new RunOptions.Sgd(0.005f, 64);
 
   @Option(names = "--momentum", defaultValue = "0.8", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin
+  RunOptions.Seed seed;
 
-  @Option(names = "--seed", defaultValue = "0", description = "First initialisation seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--seeds", defaultValue = "1",
-      description = "Seeds per sigma_w^2: seed, seed+1, ... (default: ${DEFAULT-VALUE}).")
-  int seeds;
+  @Mixin
+  RunOptions.Seeds seeds;
 
   @Option(names = "--shuffle", description = "Shuffle the training set every epoch (seeded by --seed).")
   boolean shuffle;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
-  Integer trainLimit;
+  @Mixin
+  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--test", description = "Evaluate on the 10,000 test images instead of the validation split.")
   boolean test;
@@ -111,106 +88,62 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Most models trained together in one pass (default: as many as fit in --memory).")
   Integer maxModels;
 
-  @Option(names = "--memory", defaultValue = "6", paramLabel = "GiB",
-      description = "Backend memory one pass may use, in GiB (default: ${DEFAULT-VALUE}).")
-  double memoryGiB;
-
-  @Option(names = "--json", description = "One JSON object per model and epoch on stdout; progress on stderr.")
-  boolean json;
+  @Mixin
+  RunOptions.Memory memory = new RunOptions.Memory(6);
 
   @Mixin
-  BackendOptions backendOptions;
-
-  @Mixin
-  DataOptions dataOptions;
+  RunOptions.Json json;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter outW = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    backendOptions.validate();
-    NetworkSpec net = networkSpec();
-    double[] vw = Ranges.doubles("--var-w", varW);
-    CriticalityGrid.requireDistinctTags(vw);
-    List<ModelInit> models = TrainingRun.grid(vw, varB, seed, seeds);
-    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(lr, momentum, batch);
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    }
-    if (hookSamples < 1) {
-      throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
-    }
-    int trainImages = trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN);
-    Map<String, String> settings = settings(net, vw, cfg, trainImages);
-    new RunManifest("train", settings, null).check(out);
-    DataOptions.Splits data = dataOptions.load(err, trainLimit, test);
+  Integer execute() throws Exception {
+    PrintWriter outW = stdout();
+    PrintWriter err = stderr();
+    MnistTraining.Plan plan = plan();
+    Map<String, String> settings = MnistTraining.settings(plan, trainLimit.images(),
+        test ? "test (t10k)" : "validation (training-file images 50000..59999)");
+    RunProvenance.check("train", settings, out.out);
+    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, test);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
     }
-    TrainingRun.Data hookData = hooks ? Mnist.slice(data.validation(), 0, hookSamples) : null;
-    int perPass = modelsPerPass(net, cfg, models.size());
-    RunMemory.Estimate estimate = RunMemory.pass(net, cfg.batchSize(), perPass, hooks ? hookSamples : 0, params);
-    double budget = maxModels == null ? memoryGiB : Double.POSITIVE_INFINITY;
     boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
-    RunMemory.requireFits(estimate, "widths " + describe(net), budget, cpu);
+    plan.requireFits(cpu);
     try (Backend backend = backendOptions.open(err)) {
       if (!cpu && backend.kind().equals("cpu")) {
-        RunMemory.requireFits(estimate, "widths " + describe(net), budget, true); // auto chose the CPU
+        plan.requireFits(true); // auto chose the CPU
       }
-      AtomicFiles.requireWritableDirectory(out);
-      RunManifest.Provenance prov = RunProvenance.of(spec, backendOptions, backend);
-      new RunManifest("train", settings, prov).open(out);
-      for (int from = 0; from < models.size(); from += perPass) {
-        List<ModelInit> chunk = new ArrayList<>(models.subList(from, Math.min(models.size(), from + perPass)));
-        if (perPass < models.size()) {
-          err.printf(Locale.ROOT, "nnstm: pass %d of %d: %d models%n", from / perPass + 1,
-              (models.size() + perPass - 1) / perPass, chunk.size());
+      AtomicFiles.requireWritableDirectory(out.out);
+      Map<String, Object> provenance;
+      try (RunStore store = RunProvenance.store("train", settings, spec, backendOptions, backend, out.out)) {
+        provenance = store.manifest().provenance().attributes();
+      }
+      try (Progress progress = Progress.perPass(err, "train")) {
+        MnistTraining.run(backend, plan, data.train(), data.validation(), out.out, provenance, line -> {
+          err.println("nnstm: " + line);
           err.flush();
-        }
-        try (Ensemble ensemble = new Ensemble(backend, net, chunk)) {
-          Progress progress = new Progress(err, "train " + chunk.size() + " model(s), depth " + net.depth());
-          TrainingRun.Listener printer = new EpochPrinter(outW, err, json);
-          TrainingRun.Listener writer = new ReferenceLayout(out, seeds > 1, params, hookData, epochs, everyEpoch,
-              prov.attributes());
-          TrainingRun.train(ensemble, cfg, epochs, shuffle, seed, data.train(), data.validation(),
-              TrainingRun.all(progress, printer, writer));
-          progress.close();
-        }
+        }, Listener.all(progress, new EpochPrinter(outW, err, json.json)));
       }
     }
     return 0;
   }
 
-  /** The result-determining settings, for the run manifest. */
-  private Map<String, String> settings(NetworkSpec net, double[] vw, EnsembleTrainer.Config cfg,
-                                       int trainImages) {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("widths", java.util.Arrays.toString(net.widths()).replaceAll("[\\[\\] ]", ""));
-    s.put("output", output.toLowerCase(Locale.ROOT));
-    s.put("var-w", java.util.Arrays.stream(vw).mapToObj(Double::toString).collect(Collectors.joining(",")));
-    s.put("var-b", Double.toString(varB));
-    s.put("epochs", Integer.toString(epochs));
-    s.put("seed", Long.toString(seed));
-    s.put("seeds", Integer.toString(seeds));
-    s.put("shuffle", Boolean.toString(shuffle));
-    s.put("lr", Float.toString(cfg.learningRate()));
-    s.put("momentum", Float.toString(cfg.momentum()));
-    s.put("batch", Integer.toString(cfg.batchSize()));
-    s.put("train-images", Integer.toString(trainImages));
-    s.put("evaluation", test ? "test (t10k)" : "validation (training-file images 50000..59999)");
-    s.put("params", Boolean.toString(params));
-    s.put("hooks", hooks ? Integer.toString(hookSamples) + " samples" : "none");
-    s.put("every-epoch", Boolean.toString(everyEpoch));
-    s.put("precision", "float32");
-    return s;
-  }
-
-  private static String describe(NetworkSpec net) {
-    int[] w = net.widths();
-    return w.length <= 8 ? java.util.Arrays.toString(w)
-        : "[" + w[0] + ", " + w[1] + ", ... (" + (w.length - 1) + " layers), " + w[w.length - 2] + ", "
-            + w[w.length - 1] + "]";
+  /** The plan from the options. */
+  private MnistTraining.Plan plan() {
+    double[] vw = Ranges.doubles("--var-w", varW.required("train"));
+    if (epochs.epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
+    }
+    if (hookSamples < 1) {
+      throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
+    }
+    if (maxModels != null && maxModels < 1) {
+      throw new IllegalArgumentException("--max-models must be >= 1, got " + maxModels);
+    }
+    NetworkSpec net = networkSpec();
+    EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(sgd.lr, momentum, sgd.batch);
+    return new MnistTraining.Plan(net, vw, varB.varB, seed.seed, seeds.seeds, cfg, epochs.epochs, shuffle, params,
+        hooks ? hookSamples : 0, everyEpoch, maxModels, memory.memoryGiB);
   }
 
   private NetworkSpec networkSpec() {
@@ -220,6 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
       case "linear": outAct = Activation.IDENTITY; break;
       default: throw new IllegalArgumentException("--output must be tanh or linear, got '" + output + "'");
     }
+    Activation hidden = network.activation();
     int[] w;
     if (widths != null) {
       if (depth != null) {
@@ -230,22 +164,12 @@ public final class TrainCommand implements Callable<Integer> {
       if (depth == null) {
         throw new IllegalArgumentException("--depth is required (or --widths)");
       }
-      w = Layouts.named(layout, depth);
+      w = Layouts.named(network.layout, depth);
     }
     if (w[0] != Layouts.INPUT || w[w.length - 1] != Layouts.CLASSES) {
       throw new IllegalArgumentException("MNIST networks need input width 784 and output width 10, got widths "
           + java.util.Arrays.toString(w));
     }
-    return new NetworkSpec(w, Activation.TANH, outAct);
-  }
-
-  private int modelsPerPass(NetworkSpec net, EnsembleTrainer.Config cfg, int total) {
-    if (maxModels != null) {
-      if (maxModels < 1) {
-        throw new IllegalArgumentException("--max-models must be >= 1, got " + maxModels);
-      }
-      return Math.min(total, maxModels);
-    }
-    return Ensemble.modelsPerPass(net, cfg.batchSize(), memoryGiB, total);
+    return new NetworkSpec(w, hidden, outAct);
   }
 }

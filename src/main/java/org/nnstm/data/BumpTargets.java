@@ -27,18 +27,18 @@ public final class BumpTargets {
   private final float[][] table;
 
   /**
-   * @param bins B grid points over [0, 9], 10 <= B <= {@value #MAX_BINS}
+   * @param bins B grid points over [0, 9], {@code 10 <= B <=} {@value #MAX_BINS}
    * @param std bump standard deviation s > 0, in class units
    */
   public BumpTargets(int bins, double std) {
     if (bins < 10) {
-      throw new IllegalArgumentException("--bins must be >= 10 (one point per class at least), got " + bins);
+      throw new IllegalArgumentException("bins must be >= 10 (one point per class at least), got " + bins);
     }
     if (bins > MAX_BINS) {
-      throw new IllegalArgumentException("--bins must be <= " + MAX_BINS + ", got " + bins);
+      throw new IllegalArgumentException("bins must be <= " + MAX_BINS + ", got " + bins);
     }
     if (!(std > 0) || Double.isInfinite(std)) {
-      throw new IllegalArgumentException("--target-std must be finite and > 0, got " + std);
+      throw new IllegalArgumentException("target std must be finite and > 0, got " + std);
     }
     this.bins = bins;
     this.std = std;
@@ -52,7 +52,7 @@ public final class BumpTargets {
         sum += v[j];
       }
       if (!(sum > 0)) {
-        throw new IllegalArgumentException("--target-std " + std + " is too narrow for " + bins
+        throw new IllegalArgumentException("target std " + std + " is too narrow for " + bins
             + " bins: the bump of class " + y + " misses every grid point");
       }
       for (int j = 0; j < bins; j++) {
@@ -100,7 +100,7 @@ public final class BumpTargets {
     return best;
   }
 
-  /** Writes T_{labels[r]} into rows r of out (rows x B, row-major) for r < rows. Modifies out. */
+  /** Writes T_{labels[r]} into rows r of out (rows x B, row-major) for {@code r < rows}. Modifies out. */
   public void fill(int[] labels, int[] index, int from, int rows, float[] out) {
     for (int r = 0; r < rows; r++) {
       int y = labels[index == null ? from + r : index[from + r]];

@@ -3,7 +3,6 @@ package org.nnstm.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.nnstm.nn.TrainingRun;
 
 /**
  * MNIST in its four IDX files, with the classic split: training images 0..49,999 train, 50,000..59,999
@@ -16,18 +15,18 @@ public final class Mnist {
   public static final int TRAIN = 50_000;
   public static final int PIXELS = 784;
 
-  private final TrainingRun.Data all;
-  private final TrainingRun.Data test;
+  private final LabelledImages all;
+  private final LabelledImages test;
 
-  private Mnist(TrainingRun.Data all, TrainingRun.Data test) {
+  private Mnist(LabelledImages all, LabelledImages test) {
     this.all = all;
     this.test = test;
   }
 
   /** Loads the four files from {@code dir}. */
   public static Mnist load(Path dir) throws IOException {
-    TrainingRun.Data train = pair(dir, FILES[0], FILES[1]);
-    TrainingRun.Data test = pair(dir, FILES[2], FILES[3]);
+    LabelledImages train = pair(dir, FILES[0], FILES[1]);
+    LabelledImages test = pair(dir, FILES[2], FILES[3]);
     if (train.size() <= TRAIN) {
       throw new IllegalArgumentException(dir + ": training set has " + train.size()
           + " images; the split needs more than " + TRAIN);
@@ -45,7 +44,7 @@ public final class Mnist {
     return Files.isRegularFile(gz) ? gz : null;
   }
 
-  private static TrainingRun.Data pair(Path dir, String imagesName, String labelsName) throws IOException {
+  private static LabelledImages pair(Path dir, String imagesName, String labelsName) throws IOException {
     Path imagesFile = require(dir, imagesName);
     Path labelsFile = require(dir, labelsName);
     IdxReader.Images images = IdxReader.readImages(imagesFile);
@@ -63,7 +62,7 @@ public final class Mnist {
         throw new IllegalArgumentException(labelsFile + ": label " + labels[i] + " of example " + i + " is not a digit");
       }
     }
-    return new TrainingRun.Data(images.pixels(), labels);
+    return new LabelledImages(images.pixels(), labels);
   }
 
   private static Path require(Path dir, String base) throws IOException {
@@ -75,28 +74,28 @@ public final class Mnist {
   }
 
   /** Training images [0, min(limit, 50000)). */
-  public TrainingRun.Data train(int limit) {
+  public LabelledImages train(int limit) {
     return slice(all, 0, Math.min(limit, TRAIN));
   }
 
   /** Validation images 50,000..59,999. */
-  public TrainingRun.Data validation() {
+  public LabelledImages validation() {
     return slice(all, TRAIN, all.size());
   }
 
   /** The t10k test images. */
-  public TrainingRun.Data test() {
+  public LabelledImages test() {
     return test;
   }
 
   /** Examples [from, to) of a data set. */
-  public static TrainingRun.Data slice(TrainingRun.Data d, int from, int to) {
+  public static LabelledImages slice(LabelledImages d, int from, int to) {
     if (from < 0 || to > d.size() || from >= to) {
       throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + d.size() + " examples");
     }
     int px = d.images().length / d.size();
     float[] img = java.util.Arrays.copyOfRange(d.images(), from * px, to * px);
     int[] lab = java.util.Arrays.copyOfRange(d.labels(), from, to);
-    return new TrainingRun.Data(img, lab);
+    return new LabelledImages(img, lab);
   }
 }

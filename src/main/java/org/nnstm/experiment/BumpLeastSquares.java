@@ -1,8 +1,8 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import org.nnstm.data.BumpTargets;
 import org.nnstm.nn.RegressionMetrics;
-import org.nnstm.nn.TrainingRun;
 
 /**
  * The closed-form least-squares linear map from pixels to bumps, the model {@code regress} trains towards
@@ -49,12 +49,12 @@ public final class BumpLeastSquares {
   }
 
   /** Fits W* on the training set with lambda = {@value #RELATIVE_JITTER} * trace(X^T X) / d. */
-  public static BumpLeastSquares fit(TrainingRun.Data train, BumpTargets targets) {
+  public static BumpLeastSquares fit(LabelledImages train, BumpTargets targets) {
     return fit(train, targets, RELATIVE_JITTER);
   }
 
   /** Fits W* with lambda = relativeJitter * trace(X^T X) / d (relativeJitter > 0). */
-  static BumpLeastSquares fit(TrainingRun.Data train, BumpTargets targets, double relativeJitter) {
+  static BumpLeastSquares fit(LabelledImages train, BumpTargets targets, double relativeJitter) {
     if (!(relativeJitter > 0) || Double.isInfinite(relativeJitter)) {
       throw new IllegalArgumentException("relative jitter must be finite and > 0, got " + relativeJitter);
     }
@@ -188,7 +188,7 @@ public final class BumpLeastSquares {
   }
 
   /** The prediction x W* = (x M) T of image i of data, rounded to float like the networks' outputs. Writes out[off .. off + B). */
-  public void predict(TrainingRun.Data data, int i, float[] out, int off) {
+  public void predict(LabelledImages data, int i, float[] out, int off) {
     int d = m.length;
     float[] x = data.images();
     double[] z = new double[BumpTargets.CLASSES];
@@ -211,7 +211,7 @@ public final class BumpLeastSquares {
   }
 
   /** The metrics of W*'s predictions on data (the same {@link RegressionMetrics} as the networks'). */
-  public RegressionMetrics evaluate(TrainingRun.Data data) {
+  public RegressionMetrics evaluate(LabelledImages data) {
     if (data.size() > 0 && data.images().length / data.size() != m.length) {
       throw new IllegalArgumentException("images have " + data.images().length / data.size()
           + " pixels, the fit " + m.length);

@@ -1,5 +1,6 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,12 @@ import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.Listener;
+import org.nnstm.run.ReferenceFiles;
+import org.nnstm.run.RunMemory;
+import org.nnstm.run.RunStore;
+import org.nnstm.run.TrainingRun;
+import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
 /**
@@ -37,15 +43,24 @@ import org.nnstm.tensor.Backend;
  * cost first to the least-loaded shard, cost = parameters per model x models x epochs (about depth x models x
  * epochs for the wide layout). A shard therefore trains the same ensembles as a single run, and a cell's result
  * does not depend on which shard (or which ensemble) trained it. Processes sharing a directory claim depth
- * groups ({@link GridClaims}) and skip groups another live process is training.
+ * groups ({@link RunStore#tryClaim}) and skip groups another live process is training.
  */
 public final class CriticalityGrid {
   private CriticalityGrid() {}
 
   /** What to train. */
   public record Plan(double[] varW, int[] depths, double varB, long firstSeed, int seeds, String layout, int epochs,
-                     EnsembleTrainer.Config config, int shard, int shards, double memoryGiB) {
+                     EnsembleTrainer.Config config, int shard, int shards, double memoryGiB, Activation activation) {
+    /** A grid of tanh networks (the reference). */
+    public Plan(double[] varW, int[] depths, double varB, long firstSeed, int seeds, String layout, int epochs,
+                EnsembleTrainer.Config config, int shard, int shards, double memoryGiB) {
+      this(varW, depths, varB, firstSeed, seeds, layout, epochs, config, shard, shards, memoryGiB, Activation.TANH);
+    }
+
     public Plan {
+      if (activation == null) {
+        throw new IllegalArgumentException("activation is missing");
+      }
       varW = varW.clone();
       depths = depths.clone();
       if (shards < 1 || shard < 1 || shard > shards) {
@@ -77,7 +92,25 @@ public final class CriticalityGrid {
 
     /** The same plan as shard i of n. */
     public Plan withShard(int i, int n) {
-      return new Plan(varW, depths, varB, firstSeed, seeds, layout, epochs, config, i, n, memoryGiB);
+      return new Plan(varW, depths, varB, firstSeed, seeds, layout, epochs, config, i, n, memoryGiB, activation);
+    }
+
+    /** The network of a depth: the layout's widths, the activation after every layer, biases. */
+    public NetworkSpec spec(int depth) {
+      return new NetworkSpec(Layouts.named(layout, depth), activation, activation);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a grid whose largest pass does not fit the memory budget, the
+     * machine's memory when {@code hostBackend}, or the Java heap (see {@link RunMemory}).
+     */
+    public void requireFits(boolean hostBackend) {
+      for (int d : depths) {
+        NetworkSpec net = spec(d);
+        int perPass = RunMemory.modelsPerPass(net, config.batchSize(), memoryGiB, modelsPerDepth());
+        RunMemory.requireFits(RunMemory.pass(net, config.batchSize(), perPass, 0, false),
+            "depth " + d + " (" + layout + ")", memoryGiB, hostBackend);
+      }
     }
 
     /** Models per depth group: sigma_w^2 values x seeds. */
@@ -114,7 +147,7 @@ public final class CriticalityGrid {
   public static List<Cell> cells(Plan p) {
     List<Cell> all = new ArrayList<>();
     for (int d : p.depths()) {
-      for (ModelInit m : TrainingRun.grid(p.varW(), p.varB(), p.firstSeed(), p.seeds())) {
+      for (ModelInit m : ModelInit.grid(p.varW(), p.varB(), p.firstSeed(), p.seeds())) {
         all.add(new Cell(d, m));
       }
     }
@@ -123,7 +156,7 @@ public final class CriticalityGrid {
 
   /** The training cost of a depth group: parameters per model x models x epochs (arbitrary units). */
   public static double cost(Plan p, int depth) {
-    return (double) NetworkSpec.tanh(Layouts.named(p.layout(), depth)).parameterCount() * p.modelsPerDepth()
+    return (double) p.spec(depth).parameterCount() * p.modelsPerDepth()
         * p.epochs();
   }
 
@@ -171,7 +204,7 @@ public final class CriticalityGrid {
 
   /** The accuracy file of a cell. */
   public static Path accuracyFile(Path dir, Plan p, Cell c) {
-    return ReferenceLayout.accuracyFile(dir, c.init(), c.depth(), p.seeds() > 1);
+    return ReferenceLayout.accuracyFile(dir, c.init().varW(), c.init().seed(), c.depth(), p.seeds() > 1);
   }
 
   /** True when the cell's accuracy file is readable and holds all epochs for the same hyperparameters. */
@@ -208,21 +241,26 @@ public final class CriticalityGrid {
    */
   public record Outcome(int cells, int alreadyComplete, int trained, int leftToOthers) {}
 
-  /** {@link #run(Backend, Plan, TrainingRun.Data, TrainingRun.Data, Path, Consumer, TrainingRun.Listener, Map)}
-   * without provenance attributes. */
-  public static Outcome run(Backend backend, Plan p, TrainingRun.Data train, TrainingRun.Data validation, Path dir,
-                            Consumer<String> progress, TrainingRun.Listener steps) throws IOException {
-    return run(backend, p, train, validation, dir, progress, steps, Map.of());
+  /**
+   * {@link #run(Backend, Plan, LabelledImages, LabelledImages, RunStore, Consumer, Listener, Map)} in {@code dir}
+   * (created if missing; no manifest) without provenance attributes.
+   */
+  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation, Path dir,
+                            Consumer<String> progress, Listener<Object> steps) throws IOException {
+    try (RunStore store = RunStore.unchecked(dir)) {
+      return run(backend, p, train, validation, store, progress, steps, Map.of());
+    }
   }
 
   /**
-   * Trains this shard's incomplete cells, depth group by depth group, claiming each group first. Progress lines
-   * (cells done / total, time left) go to {@code progress}; per-step listeners (e.g. a progress bar) to
-   * {@code steps}; {@code attributes} (provenance) become root attributes of every file written.
+   * Trains this shard's incomplete cells in the store's directory, depth group by depth group, claiming each
+   * group first. Progress lines (cells done / total, time left) go to {@code progress}; per-step listeners (e.g. a
+   * progress bar) to {@code steps}; {@code attributes} (provenance) become root attributes of every file written.
    */
-  public static Outcome run(Backend backend, Plan p, TrainingRun.Data train, TrainingRun.Data validation, Path dir,
-                            Consumer<String> progress, TrainingRun.Listener steps, Map<String, Object> attributes)
-      throws IOException {
+  public static Outcome run(Backend backend, Plan p, LabelledImages train, LabelledImages validation,
+                            RunStore store, Consumer<String> progress, Listener<Object> steps,
+                            Map<String, Object> attributes) throws IOException {
+    Path dir = store.dir();
     List<Cell> mine = shard(p);
     if (mine.isEmpty()) {
       progress.accept(String.format(Locale.ROOT, "grid: shard %d/%d has no cells (%d depth groups over %d shards): "
@@ -242,51 +280,72 @@ public final class CriticalityGrid {
     int done = already;
     int trained = 0;
     int left = 0;
-    try (GridClaims claims = new GridClaims(dir, org.nnstm.io.RunManifest.host())) {
-      for (int depth : p.depths()) {
-        if (todo.stream().noneMatch(c -> c.depth() == depth)) {
-          continue;
-        }
-        Optional<String> holder = claims.tryClaim(depth);
-        List<ModelInit> models = new ArrayList<>();
-        for (Cell c : incomplete(dir, p, todo.stream().filter(c -> c.depth() == depth).toList())) {
-          models.add(c.init());
-        }
-        if (holder.isPresent()) {
-          left += models.size();
-          totalWork -= cost(p, depth) / p.modelsPerDepth() * models.size();
-          progress.accept(String.format(Locale.ROOT, "grid: depth %d (%d cells) is being trained by %s: left to it",
-              depth, models.size(), holder.get()));
-          continue;
-        }
-        try {
-          done += todo.stream().filter(c -> c.depth() == depth).count() - models.size();
-          NetworkSpec spec = NetworkSpec.tanh(Layouts.named(p.layout(), depth));
-          int perPass = models.isEmpty() ? 1
-              : Ensemble.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
-          for (int from = 0; from < models.size(); from += perPass) {
-            List<ModelInit> chunk = models.subList(from, Math.min(models.size(), from + perPass));
-            try (Ensemble net = new Ensemble(backend, spec, chunk)) {
-              TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
-                  TrainingRun.all(steps, new ReferenceLayout(dir, p.seeds() > 1, false, null, p.epochs(), false,
-                      attributes)));
-            }
-            done += chunk.size();
-            trained += chunk.size();
-            doneWork += cost(p, depth) / p.modelsPerDepth() * chunk.size();
-            double elapsed = (System.nanoTime() - start) * 1e-9;
-            double remaining = elapsed / doneWork * (totalWork - doneWork);
-            progress.accept(String.format(Locale.ROOT, "grid: %d/%d cells done (depth %d finished a pass of %d), "
-                + "%.0f s elapsed, about %.0f s left", done, mine.size(), depth, chunk.size(), elapsed, remaining));
+    for (int depth : p.depths()) {
+      if (todo.stream().noneMatch(c -> c.depth() == depth)) {
+        continue;
+      }
+      Optional<String> holder = store.tryClaim(unit(depth));
+      List<ModelInit> models = new ArrayList<>();
+      for (Cell c : incomplete(dir, p, todo.stream().filter(c -> c.depth() == depth).toList())) {
+        models.add(c.init());
+      }
+      if (holder.isPresent()) {
+        left += models.size();
+        totalWork -= cost(p, depth) / p.modelsPerDepth() * models.size();
+        progress.accept(String.format(Locale.ROOT, "grid: depth %d (%d cells) is being trained by %s: left to it",
+            depth, models.size(), holder.get()));
+        continue;
+      }
+      try {
+        done += todo.stream().filter(c -> c.depth() == depth).count() - models.size();
+        NetworkSpec spec = p.spec(depth);
+        int perPass = models.isEmpty() ? 1
+            : RunMemory.modelsPerPass(spec, p.config().batchSize(), p.memoryGiB(), models.size());
+        for (RunMemory.Pass pass : RunMemory.passes(models.size(), perPass)) {
+          List<ModelInit> chunk = models.subList(pass.from(), pass.to());
+          try (Ensemble net = new Ensemble(backend, spec, chunk)) {
+            TrainingRun.train(net, p.config(), p.epochs(), false, p.firstSeed(), train, validation,
+                Listener.all(steps, new ReferenceFiles(dir, p.seeds() > 1, p.epochs(), attributes)));
           }
-        } finally {
-          claims.release(depth);
+          done += chunk.size();
+          trained += chunk.size();
+          doneWork += cost(p, depth) / p.modelsPerDepth() * chunk.size();
+          double elapsed = (System.nanoTime() - start) * 1e-9;
+          double remaining = elapsed / doneWork * (totalWork - doneWork);
+          progress.accept(String.format(Locale.ROOT, "grid: %d/%d cells done (depth %d finished a pass of %d), "
+              + "%.0f s elapsed, about %.0f s left", done, mine.size(), depth, chunk.size(), elapsed, remaining));
         }
+      } finally {
+        store.release(unit(depth));
       }
     }
     progress.accept(String.format(Locale.ROOT, "grid: this run trained %d cells%s", trained,
         left > 0 ? ", left " + left + " to other processes" : ""));
     return new Outcome(mine.size(), already, trained, left);
+  }
+
+  /**
+   * Writes {@code grid.csv} into dir and the phase diagram to {@code figure} from the accuracy files in dir (all
+   * shards); returns the cells.
+   *
+   * @throws IllegalArgumentException when dir holds no accuracy files
+   */
+  public static List<GridResults.Cell> summarize(Path dir, Path figure) throws IOException {
+    List<GridResults.Cell> cells = GridResults.read(dir);
+    if (cells.isEmpty()) {
+      throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
+    }
+    GridResults.writeCsv(dir.resolve("grid.csv"), cells);
+    // LEAD: the one call site of the grid's mean-field theory curve (xi_c, 6 xi_c), drawn for tanh as before.
+    // Switch it to the grid's activation here: Plan.activation(), recorded in the manifest's settings as
+    // "activation" (absent = tanh), readable with plan(RunManifest.readSettings(dir), 1, 1, memory).
+    PhaseDiagram.draw(figure, cells, PhaseDiagram.title(cells));
+    return cells;
+  }
+
+  /** The claim unit of a depth group in the run directory ({@link RunStore#tryClaim}). */
+  static String unit(int depth) {
+    return "depth-" + depth;
   }
 
   /** The result-determining settings of a grid run (for its {@link org.nnstm.io.RunManifest}). */
@@ -307,6 +366,9 @@ public final class CriticalityGrid {
     s.put("l2", Float.toString(p.config().l2()));
     s.put("shuffle", "false");
     s.put("precision", "float32");
+    if (p.activation() != Activation.TANH) { // tanh grids keep the manifest they always had
+      s.put("activation", p.activation().label());
+    }
     return s;
   }
 
@@ -322,7 +384,7 @@ public final class CriticalityGrid {
           Float.parseFloat(s.get("momentum")), Integer.parseInt(s.get("batch")), Float.parseFloat(s.get("l2")));
       return new Plan(varW, depths, Double.parseDouble(s.get("var-b")), Long.parseLong(s.get("seed")),
           Integer.parseInt(s.get("seeds")), s.get("layout"), Integer.parseInt(s.get("epochs")), cfg, shard, shards,
-          memoryGiB);
+          memoryGiB, Activation.named(s.getOrDefault("activation", "tanh")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the manifest's grid settings are incomplete or malformed (" + e + ")");
     }

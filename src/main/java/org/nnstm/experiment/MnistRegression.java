@@ -1,5 +1,6 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,9 @@ import org.nnstm.nn.Initializers;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
 import org.nnstm.nn.RegressionMetrics;
-import org.nnstm.nn.TrainingRun;
+import org.nnstm.run.EpochLoop;
+import org.nnstm.run.EpochReport;
+import org.nnstm.run.Listener;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
@@ -47,48 +50,48 @@ public final class MnistRegression {
 
     public Plan {
       if (hiddenActivation == null) {
-        throw new IllegalArgumentException("--hidden-activation is missing");
+        throw new IllegalArgumentException("hidden activation is missing");
       }
       hidden = hidden.clone();
       g = g.clone();
       varW = varW.clone();
       if (hidden.length < 1) {
-        throw new IllegalArgumentException("--widths needs at least one hidden width");
+        throw new IllegalArgumentException("hidden widths need at least one value");
       }
       for (int h : hidden) {
         if (h < 1) {
-          throw new IllegalArgumentException("--widths must be >= 1, got " + Arrays.toString(hidden));
+          throw new IllegalArgumentException("hidden widths must be >= 1, got " + Arrays.toString(hidden));
         }
       }
       new BumpTargets(bins, targetStd); // validates bins and std
       if (g.length < 1) {
-        throw new IllegalArgumentException("--g needs at least one value");
+        throw new IllegalArgumentException("g needs at least one value");
       }
       for (int i = 0; i < g.length; i++) {
         if (!Double.isFinite(g[i])) {
-          throw new IllegalArgumentException("--g values must be finite, got " + Arrays.toString(g));
+          throw new IllegalArgumentException("g values must be finite, got " + Arrays.toString(g));
         }
         for (int j = 0; j < i; j++) {
           if (g[j] == g[i]) { // 0.0 == -0.0: the same readout
-            throw new IllegalArgumentException("--g values must be distinct, got " + g[i] + " twice in "
+            throw new IllegalArgumentException("g values must be distinct, got " + g[i] + " twice in "
                 + Arrays.toString(g));
           }
         }
       }
       int depth = hidden.length + 1;
       if (varW.length != 1 && varW.length != depth) {
-        throw new IllegalArgumentException("--var-w needs 1 or " + depth + " values (one per layer), got "
+        throw new IllegalArgumentException("sigma_w^2 needs 1 or " + depth + " values (one per layer), got "
             + Arrays.toString(varW));
       }
       for (int l = 0; l < varW.length; l++) {
         if (!(varW[l] >= 0) || Double.isInfinite(varW[l])) {
           throw new IllegalArgumentException(varW.length > 1 && l == depth - 1
-              ? "--readout-var must be finite and >= 0, got " + varW[l]
-              : "--var-w values must be finite and >= 0, got " + varW[l]);
+              ? "readout sigma^2 must be finite and >= 0, got " + varW[l]
+              : "sigma_w^2 values must be finite and >= 0, got " + varW[l]);
         }
       }
       if (epochs < 1) {
-        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
       }
       new EnsembleTrainer.Config(lr, 0f, batch, l2); // validates lr, batch, l2
     }
@@ -111,18 +114,10 @@ public final class MnistRegression {
   /** Metrics of one data set after an epoch, per model (NaN after a model diverged). */
   public record Metrics(double[] mse, double[] l2, double[] kl, double[] accDecoded, double[] accBin) {}
 
-  /** What an epoch produced. epoch 0 is the initial state. */
-  public record EpochReport(int epoch, Metrics train, Metrics validation, double seconds) {}
-
-  /** Receives progress and epochs. */
-  public interface Listener {
-    default void stepDone(int epoch, int step, int steps) {}
-
-    default void epochDone(EpochReport report) {}
-  }
-
-  /** The history, the epoch at which each model diverged (0 = never), and test predictions. */
-  public record Result(List<EpochReport> history, int[] divergedAt, int[] testIndex, float[][][] testPredictions) {}
+  /** The history (epoch 0 is the initial state), the epoch at which each model diverged (0 = never), and test
+   * predictions. */
+  public record Result(List<EpochReport<Metrics>> history, int[] divergedAt, int[] testIndex,
+                       float[][][] testPredictions) {}
 
   /**
    * The closed-form least-squares map ({@link BumpLeastSquares}) fitted on the training set: its training MSE
@@ -134,7 +129,7 @@ public final class MnistRegression {
                           double valAccDecoded, double valAccBin, double seconds) {}
 
   /** Fits and evaluates the least-squares reference of the plan's targets on train (validation: evaluated only). */
-  public static Reference reference(Plan plan, TrainingRun.Data train, TrainingRun.Data validation) {
+  public static Reference reference(Plan plan, LabelledImages train, LabelledImages validation) {
     long t0 = System.nanoTime();
     BumpLeastSquares fit = BumpLeastSquares.fit(train, new BumpTargets(plan.bins(), plan.targetStd()));
     RegressionMetrics t = fit.evaluate(train);
@@ -149,8 +144,8 @@ public final class MnistRegression {
    * Trains the plan's ensemble (one model per g) and returns its history; predicts the first
    * {@code testCount} test images at the end (testPredictions[k][i] is model k's prediction of test image i).
    */
-  public static Result run(Backend backend, Plan plan, TrainingRun.Data train, TrainingRun.Data validation,
-                           TrainingRun.Data test, int testCount, Listener listener) {
+  public static Result run(Backend backend, Plan plan, LabelledImages train, LabelledImages validation,
+                           LabelledImages test, int testCount, Listener<? super Metrics> listener) {
     BumpTargets targets = new BumpTargets(plan.bins(), plan.targetStd());
     int models = plan.g().length;
     int depth = plan.hidden().length + 1;
@@ -164,7 +159,7 @@ public final class MnistRegression {
     }
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(plan.lr(), 0f, plan.batch(), plan.l2());
     int[] divergedAt = new int[models];
-    List<EpochReport> history = new ArrayList<>();
+    List<EpochReport<Metrics>> history = new ArrayList<>();
     NetworkSpec spec = new NetworkSpec(plan.widths(), plan.hiddenActivation(), Activation.IDENTITY, false);
     try (Ensemble net = new Ensemble(backend, spec, inits)) {
       if (plan.init() == Init.GLOROT) {
@@ -178,30 +173,38 @@ public final class MnistRegression {
       }
       BumpRegression objective = new BumpRegression(backend, targets, plan.g(), plan.batch());
       try (EnsembleTrainer trainer = new EnsembleTrainer(net, cfg, objective)) {
-        history.add(new EpochReport(0, evaluate(net, trainer, objective, train, plan, divergedAt),
-            evaluate(net, trainer, objective, validation, plan, divergedAt), 0.0));
-        listener.epochDone(history.get(0));
-        for (int e = 1; e <= plan.epochs(); e++) {
-          long t0 = System.nanoTime();
-          int[] order = TrainingRun.order(train.size(), true, plan.seed(), e);
-          int epoch = e;
-          int steps = trainer.stepsPerEpoch(train.size());
-          trainer.trainEpoch(train.images(), train.labels(), order, s -> listener.stepDone(epoch, s, steps));
-          Metrics tm = evaluate(net, trainer, objective, train, plan, divergedAt);
-          for (int k = 0; k < models; k++) {
-            if (divergedAt[k] == 0 && !(tm.mse()[k] <= DIVERGED)) {
-              divergedAt[k] = e;
-            }
+        Listener<Metrics> collect = new Listener<>() {
+          @Override
+          public void epochDone(Ensemble n, EnsembleTrainer t, EpochReport<? extends Metrics> r) {
+            history.add(new EpochReport<>(r.epoch(), r.train(), r.validation(), r.seconds()));
           }
-          mask(tm, divergedAt);
-          Metrics vm = evaluate(net, trainer, objective, validation, plan, divergedAt);
-          EpochReport r = new EpochReport(e, tm, vm, (System.nanoTime() - t0) / 1e9);
-          history.add(r);
-          listener.epochDone(r);
-          if (Arrays.stream(divergedAt).allMatch(d -> d > 0)) {
-            break; // nothing left to train
-          }
-        }
+        };
+        EpochLoop.run(net, trainer, train, new EpochLoop.Schedule(plan.epochs(), true, plan.seed(), true),
+            new EpochLoop.Evaluator<Metrics>() {
+              @Override
+              public Metrics train(int epoch, EnsembleTrainer.Stats duringEpoch) {
+                Metrics tm = evaluate(net, trainer, objective, train, plan, divergedAt);
+                if (epoch > 0) {
+                  for (int k = 0; k < models; k++) {
+                    if (divergedAt[k] == 0 && !(tm.mse()[k] <= DIVERGED)) {
+                      divergedAt[k] = epoch;
+                    }
+                  }
+                  mask(tm, divergedAt);
+                }
+                return tm;
+              }
+
+              @Override
+              public Metrics validation(int epoch) {
+                return evaluate(net, trainer, objective, validation, plan, divergedAt);
+              }
+
+              @Override
+              public boolean finished() {
+                return Arrays.stream(divergedAt).allMatch(d -> d > 0); // nothing left to train
+              }
+            }, Listener.all(collect, listener));
         int n = Math.min(testCount, test.size());
         int[] testIndex = new int[n];
         float[][][] preds = new float[models][n][];
@@ -218,7 +221,7 @@ public final class MnistRegression {
   }
 
   /** Model k's prediction (length B) of example i of data, for every model. */
-  static float[][] predict(EnsembleTrainer trainer, BumpRegression objective, TrainingRun.Data data, int i,
+  static float[][] predict(EnsembleTrainer trainer, BumpRegression objective, LabelledImages data, int i,
                            int models) {
     int px = data.images().length / data.size();
     float[] image = Arrays.copyOfRange(data.images(), i * px, (i + 1) * px);
@@ -232,7 +235,7 @@ public final class MnistRegression {
   }
 
   private static Metrics evaluate(Ensemble net, EnsembleTrainer trainer, BumpRegression objective,
-                                  TrainingRun.Data data, Plan plan, int[] divergedAt) {
+                                  LabelledImages data, Plan plan, int[] divergedAt) {
     objective.collect(true);
     trainer.evaluate(data.images(), data.labels(), data.size());
     RegressionMetrics[] m = objective.metrics();

@@ -1,5 +1,6 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,8 +9,11 @@ import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Langevin;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.prior.Divergences;
+import org.nnstm.run.EpochLoop;
+import org.nnstm.run.Listener;
+import org.nnstm.run.Parts;
+import org.nnstm.run.RunMemory;
 import org.nnstm.prior.GaussianKde;
 import org.nnstm.prior.LinearNetworkPrior;
 import org.nnstm.tensor.Backend;
@@ -45,22 +49,22 @@ public final class PriorComparison {
         throw new IllegalArgumentException("input has " + input.length + " entries but n_0 = " + widths[0]);
       }
       if (networks < 2) {
-        throw new IllegalArgumentException("--networks must be >= 2 (a KDE needs two samples), got " + networks);
+        throw new IllegalArgumentException("networks must be >= 2 (a KDE needs two samples), got " + networks);
       }
       if (modelsPerPass < 1) {
         throw new IllegalArgumentException("models per pass must be >= 1, got " + modelsPerPass);
       }
       if (trainNetworks < 0 || trainNetworks > networks || trainNetworks == 1) {
-        throw new IllegalArgumentException("--train-networks must be 0 or in [2, " + networks + "], got "
+        throw new IllegalArgumentException("train networks must be 0 or in [2, " + networks + "], got "
             + trainNetworks);
       }
       if (trainNetworks > 0 && trainEpochs < 1 && langevinBeta == null) {
-        throw new IllegalArgumentException("training networks needs --train-epochs >= 1 or --langevin-beta");
+        throw new IllegalArgumentException("training networks needs train epochs >= 1 or a Langevin beta");
       }
       if (langevinBeta != null) {
         new Langevin.Config(langevinBeta, langevinStep, 1, 0); // validates beta and step
         if (langevinSteps < 1) {
-          throw new IllegalArgumentException("--steps must be >= 1 with --langevin-beta, got " + langevinSteps);
+          throw new IllegalArgumentException("Langevin steps must be >= 1 with a Langevin beta, got " + langevinSteps);
         }
       }
       new LinearNetworkPrior(widths, varW, 1.0); // validates widths and variances
@@ -89,36 +93,10 @@ public final class PriorComparison {
     }
   }
 
-  /** Phases reported to the listener. */
-  public enum Phase { SAMPLE, TRAIN, LANGEVIN }
-
-  /** Progress: {@code done} of {@code total} units (networks or steps) of a phase. */
-  public interface Listener {
-    void progress(Phase phase, long done, long total);
-  }
-
-  /**
-   * Where finished passes are kept so that an interrupted run resumes without redoing them. Keys name the
-   * part and its networks, e.g. {@code prior-0-1500}; a key maps to a rows x cols float matrix.
-   */
-  public interface Store {
-    /** The matrix saved under key, or null when absent (or of another shape). */
-    float[][] load(String key, int rows, int cols);
-
-    /** Saves a matrix under key (atomically: a crash leaves either nothing or the whole matrix). */
-    void save(String key, float[][] value);
-
-    /** Keeps nothing. */
-    Store NONE = new Store() {
-      @Override
-      public float[][] load(String key, int rows, int cols) {
-        return null;
-      }
-
-      @Override
-      public void save(String key, float[][] value) {}
-    };
-  }
+  /** The phases reported to the listener's {@link Listener#progress}: units are networks, or steps. */
+  public static final String SAMPLE = "sample";
+  public static final String TRAIN = "train";
+  public static final String LANGEVIN = "langevin";
 
   /** One density on a grid, with the JS distance to the exact density. */
   public record Curve(String ensemble, int networks, double[] density, double jsDistance) {}
@@ -133,8 +111,8 @@ public final class PriorComparison {
   private PriorComparison() {}
 
   /** Runs the plan on {@code backend}; {@code train} may be null when the plan trains nothing. */
-  public static Result run(Backend backend, Plan plan, TrainingRun.Data train, Listener listener) {
-    return run(backend, plan, train, listener, Store.NONE);
+  public static Result run(Backend backend, Plan plan, LabelledImages train, Listener<?> listener) {
+    return run(backend, plan, train, listener, Parts.NONE);
   }
 
   /**
@@ -142,7 +120,7 @@ public final class PriorComparison {
    * killed run resumes where it stopped. Results do not depend on the split into passes (network k is
    * seeded seed + k), so a resumed run gives the same numbers as an uninterrupted one.
    */
-  public static Result run(Backend backend, Plan plan, TrainingRun.Data train, Listener listener, Store store) {
+  public static Result run(Backend backend, Plan plan, LabelledImages train, Listener<?> listener, Parts store) {
     boolean annealed = plan.trainNetworks() > 0 && plan.trainEpochs() > 0;
     boolean langevin = plan.trainNetworks() > 0 && plan.langevinBeta() != null;
     if ((annealed || langevin) && train == null) {
@@ -154,8 +132,9 @@ public final class PriorComparison {
     float[][] sampled = langevin ? new float[plan.trainNetworks()][] : null;
     double[] trainAcc = annealed ? new double[plan.trainNetworks()] : null;
     EnsembleTrainer.Config sampleConfig = new EnsembleTrainer.Config(1f, 0f, 1);
-    for (int from = 0; from < plan.networks(); from += plan.modelsPerPass()) {
-      int to = Math.min(plan.networks(), from + plan.modelsPerPass());
+    for (RunMemory.Pass pass : RunMemory.passes(plan.networks(), plan.modelsPerPass())) {
+      int from = pass.from();
+      int to = pass.to();
       String key = "prior-" + from + "-" + to;
       float[][] part = store.load(key, to - from, outputs);
       if (part == null) {
@@ -166,10 +145,11 @@ public final class PriorComparison {
         store.save(key, part);
       }
       store(part, prior, from);
-      listener.progress(Phase.SAMPLE, to, plan.networks());
+      listener.progress(SAMPLE, to, plan.networks());
     }
-    for (int from = 0; from < plan.trainNetworks(); from += plan.modelsPerPass()) {
-      int to = Math.min(plan.trainNetworks(), from + plan.modelsPerPass());
+    for (RunMemory.Pass pass : RunMemory.passes(plan.trainNetworks(), plan.modelsPerPass())) {
+      int from = pass.from();
+      int to = pass.to();
       String range = from + "-" + to;
       float[][] doneTrained = annealed ? store.load("trained-" + range, to - from, outputs) : null;
       float[][] doneAcc = annealed ? store.load("train-accuracy-" + range, to - from, 1) : null;
@@ -213,21 +193,23 @@ public final class PriorComparison {
   }
 
   /** Trains networks [from, to) (the ensemble net) for the plan's epochs; returns their training accuracy. */
-  private static double[] trainPass(Ensemble net, Plan plan, TrainingRun.Data train, int from, int to,
-                                    Listener listener) {
+  private static double[] trainPass(Ensemble net, Plan plan, LabelledImages train, int from, int to,
+                                    Listener<?> listener) {
     try (EnsembleTrainer t = new EnsembleTrainer(net, plan.trainConfig())) {
       int steps = t.stepsPerEpoch(train.size());
       long total = (long) plan.trainEpochs() * steps;
-      for (int e = 1; e <= plan.trainEpochs(); e++) {
-        int[] order = TrainingRun.order(train.size(), true, plan.seed(), e); // one order for all passes
-        long before = (long) (e - 1) * steps;
-        t.trainEpoch(train.images(), train.labels(), order, s -> {
-          if (s % 20 == 0 || s == steps) {
-            listener.progress(Phase.TRAIN, (long) from * total + (to - from) * (before + s),
-                (long) plan.trainNetworks() * total);
-          }
-        });
-      }
+      // one order for all passes: shuffled from the plan's seed
+      EpochLoop.run(net, t, train, new EpochLoop.Schedule(plan.trainEpochs(), true, plan.seed(), false),
+          EpochLoop.noEvaluation(), new Listener<Object>() {
+            @Override
+            public void stepDone(int epoch, int s, int stepsPerEpoch) {
+              if (s % 20 == 0 || s == steps) {
+                long before = (long) (epoch - 1) * steps;
+                listener.progress(TRAIN, (long) from * total + (to - from) * (before + s),
+                    (long) plan.trainNetworks() * total);
+              }
+            }
+          });
       return t.evaluate(train.images(), train.labels(), train.size()).accuracy();
     }
   }
@@ -246,15 +228,15 @@ public final class PriorComparison {
   }
 
   /** Langevin dynamics of networks [from, to) from their prior draw; returns their outputs. */
-  private static float[][] langevinPass(Ensemble net, Plan plan, TrainingRun.Data train, int from, int to,
-                                        Listener listener, EnsembleTrainer.Config sampleConfig) {
+  private static float[][] langevinPass(Ensemble net, Plan plan, LabelledImages train, int from, int to,
+                                        Listener<?> listener, EnsembleTrainer.Config sampleConfig) {
     Langevin.Config lc = new Langevin.Config(plan.langevinBeta(), plan.langevinStep(),
         plan.trainConfig().batchSize(), plan.seed());
     long total = plan.langevinSteps();
     try (Langevin lv = new Langevin(net, lc)) {
       lv.run(train.images(), train.labels(), plan.langevinSteps(), s -> {
         if (s % 20 == 0 || s == total) {
-          listener.progress(Phase.LANGEVIN, (long) from * total + (long) (to - from) * s,
+          listener.progress(LANGEVIN, (long) from * total + (long) (to - from) * s,
               (long) plan.trainNetworks() * total);
         }
       });

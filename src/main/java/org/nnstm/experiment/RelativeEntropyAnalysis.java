@@ -63,7 +63,16 @@ public final class RelativeEntropyAnalysis {
 
   /** Settings of one analysis. */
   public record Settings(Path dir, double[] varW, int depth, RelativeEntropy.Form form, Before before,
-                         int samples, long seed) {}
+                         int samples, long seed) {
+    public Settings {
+      if (depth < 1) {
+        throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+      }
+      if (samples < 2) {
+        throw new IllegalArgumentException("samples must be >= 2, got " + samples);
+      }
+    }
+  }
 
   /** One computed curve: which files, which epoch (-1 = untrained), the result, the output file. */
   public record Curve(double varW, String phase, int epoch, RelativeEntropy.Result result, int[] widths,
@@ -71,16 +80,13 @@ public final class RelativeEntropyAnalysis {
 
   /** Computes every curve, then writes the files and the figure; returns the curves (files in order). */
   public static List<Curve> run(Backend backend, Settings s) throws IOException {
-    if (s.depth() < 1) {
-      throw new IllegalArgumentException("depth must be >= 1, got " + s.depth());
-    }
     List<Curve> curves = new ArrayList<>();
     for (double w : s.varW()) {
       String stem = ReferenceLayout.tag(w) + "-" + s.depth();
       int last = lastEpoch(s.dir(), stem);
       if (s.before() == Before.E0 && last < 1) {
         throw new NoSuchFileException(s.dir().resolve("e{k}-hooks-" + stem + ".hdf5")
-            + " with k >= 1 (with --before e0 the after-training network must be a later epoch)");
+            + " with k >= 1 (with e0 standing for before training, the after-training network must be a later epoch)");
       }
       for (String phase : new String[] {"pre", "post"}) {
         boolean pre = phase.equals("pre");
@@ -120,7 +126,7 @@ public final class RelativeEntropyAnalysis {
     Path para = s.dir().resolve(prefix + "-para-" + stem + ".hdf5");
     for (Path p : new Path[] {hooks, para}) {
       if (!Files.isRegularFile(p)) {
-        throw new NoSuchFileException(p + " (train with --hooks --params)");
+        throw new NoSuchFileException(p + " (train with hook and parameter files)");
       }
     }
     Map<String, Object> h = Hdf5.read(hooks);
@@ -193,7 +199,7 @@ public final class RelativeEntropyAnalysis {
     }
     if (last < 0) {
       throw new NoSuchFileException(dir.resolve("e{k}-hooks-" + stem + ".hdf5")
-          + " (no trained epoch's hooks: train with --hooks --params)");
+          + " (no trained epoch's hooks: train with hook and parameter files)");
     }
     return last;
   }

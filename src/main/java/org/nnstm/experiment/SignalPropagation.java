@@ -167,7 +167,7 @@ public final class SignalPropagation {
     java.util.Arrays.fill(widths, n);
     widths[0] = n0;
     NetworkSpec spec = NetworkSpec.tanh(widths);
-    int chunk = Ensemble.modelsPerPass(spec, 2, s.memoryGiB(), s.networks());
+    int chunk = org.nnstm.run.RunMemory.modelsPerPass(spec, 2, s.memoryGiB(), s.networks());
     double[][][] out = new double[2][depth][s.networks()];
     float[] xs = new float[2 * n0];
     System.arraycopy(s.x1(), 0, xs, 0, n0);

@@ -109,4 +109,44 @@ public final class AtomicFiles {
       }
     }
   }
+
+  /** Writes files into a directory. */
+  @FunctionalInterface
+  public interface StagedWriter {
+    void write(Path stage) throws IOException;
+  }
+
+  /**
+   * Runs writer on a fresh hidden staging directory inside out (created if missing), then renames every file
+   * it wrote into out, replacing files of the same name; the staging directory is always removed. When writer
+   * fails, out keeps exactly the files it had.
+   */
+  public static void publish(Path out, StagedWriter writer) throws IOException {
+    Files.createDirectories(out);
+    Path stage = Files.createTempDirectory(out, ".staging-");
+    try {
+      writer.write(stage);
+      java.util.List<Path> files;
+      try (var entries = Files.list(stage)) {
+        files = entries.sorted().toList();
+      }
+      for (Path f : files) { // a rename over a directory would fail half-way: refuse before the first one
+        if (Files.isDirectory(out.resolve(f.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new IOException("cannot write " + out.resolve(f.getFileName()) + ": a directory of that name is "
+              + "in the way (nothing in " + out + " was changed)");
+        }
+      }
+      for (Path f : files) {
+        Files.move(f, out.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      try (var entries = Files.list(stage)) {
+        for (Path f : entries.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(stage);
+    }
+  }
 }

@@ -126,10 +126,10 @@ public final class RunManifest {
     String oldCommand = old.get("command");
     if (oldCommand != null && !oldCommand.equals(command)) {
       throw new IllegalArgumentException(dir + " holds the output of '" + oldCommand + "', not '" + command
-          + "' (see " + FILE + "); use another --out");
+          + "' (see " + FILE + "); use another output directory");
     }
     throw new IllegalArgumentException(dir + " holds a " + command + " run with other settings (" + diff
-        + "); use another --out, or delete " + dir + " to start over");
+        + "); use another output directory, or delete " + dir + " to start over");
   }
 
   /** "name: A there, B here; ..." for every setting whose values differ (a missing one is "(unset)"). */

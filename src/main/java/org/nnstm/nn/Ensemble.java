@@ -80,28 +80,6 @@ public final class Ensemble implements AutoCloseable {
     return b;
   }
 
-  /** Bytes of backend memory the parameters and velocities take. */
-  public static long parameterBytes(NetworkSpec spec, int models) {
-    return 2L * 4L * spec.parameterCount() * models;
-  }
-
-  /**
-   * How many models of {@code spec} fit in {@code memoryGiB} of backend memory when trained at this batch
-   * size (parameters, velocities, activations and gradients), at least 1 and at most {@code total}.
-   */
-  public static int modelsPerPass(NetworkSpec spec, int batchSize, double memoryGiB, int total) {
-    if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
-      throw new IllegalArgumentException("memory budget must be finite and > 0 GiB, got " + memoryGiB);
-    }
-    long activations = 0;
-    for (int l = 1; l <= spec.depth(); l++) {
-      activations += 2L * batchSize * spec.width(l);
-    }
-    long perModel = parameterBytes(spec, 1) + 4L * (activations + 2L * batchSize * spec.maxWidth());
-    long budget = (long) (memoryGiB * (1L << 30));
-    return (int) Math.max(1, Math.min(total, budget / perModel));
-  }
-
   @Override
   public void close() {
     for (GaussianLinear layer : layers) {

@@ -1,5 +1,6 @@
 package org.nnstm.nn;
 
+import org.nnstm.data.LabelledImages;
 import java.util.function.IntConsumer;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Tensor;
@@ -117,7 +118,7 @@ public final class Langevin implements AutoCloseable {
       long t = stepsDone;
       long epoch = t / perEpoch;
       if (epoch != epochOfOrder) {
-        order = TrainingRun.order(n, true, config.orderSeed(), (int) epoch);
+        order = LabelledImages.order(n, true, config.orderSeed(), (int) epoch);
         epochOfOrder = epoch;
       }
       if (config.beta() > 0) {

@@ -38,6 +38,20 @@ public record ModelInit(double varW, double varB, long seed, double[] layerVarW)
     return new ModelInit(Double.NaN, 0.0, seed, layerVarW);
   }
 
+  /** One model per (sigma_w^2, seed) pair, sigma_w^2 varying slowest: seeds firstSeed, firstSeed + 1, ... */
+  public static java.util.List<ModelInit> grid(double[] varW, double varB, long firstSeed, int seeds) {
+    if (seeds < 1) {
+      throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
+    }
+    ModelInit[] m = new ModelInit[varW.length * seeds];
+    for (int i = 0; i < varW.length; i++) {
+      for (int s = 0; s < seeds; s++) {
+        m[i * seeds + s] = new ModelInit(varW[i], varB, firstSeed + s);
+      }
+    }
+    return java.util.List.of(m);
+  }
+
   private static void checkVarW(double v) {
     if (!(v > 0) || Double.isInfinite(v)) {
       throw new IllegalArgumentException("weight variance sigma_w^2 must be finite and > 0, got " + v);

@@ -4,8 +4,8 @@ package org.nnstm.prior;
  * Modified Bessel function of the second kind K_nu(x) of real order and its natural log, pure double.
  *
  * <p>Method (Temme 1975; Numerical Recipes 3rd ed. section 6.6, routine bessik, K part only): write
- * nu = n + mu with n = round(|nu|), |mu| <= 1/2 (K_{-nu} = K_nu). K_mu and K_{mu+1} come from Temme's power
- * series for x <= 2 and from Steed's continued fraction CF2 (Temme's form, with the sum for K_mu) for x > 2;
+ * nu = n + mu with n = round(|nu|), {@code |mu| <= 1/2} (K_{-nu} = K_nu). K_mu and K_{mu+1} come from Temme's power
+ * series for {@code x <= 2} and from Steed's continued fraction CF2 (Temme's form, with the sum for K_mu) for x > 2;
  * the CF2 branch is evaluated in log space (ln K_mu = ln sqrt(pi/(2x)) - x - ln s), so it also serves as
  * the large-x asymptotic regime where K underflows (x up to 1e7 and beyond). Then the forward recurrence
  * K_{m+1} = K_{m-1} + (2m/x) K_m, which is stable for K (the dominant solution), carried with an explicit
@@ -53,7 +53,7 @@ public final class BesselK {
   /**
    * ln K_nu(x) (natural log) for x > 0 and any real nu. Finite for all finite nu and x > 0.
    *
-   * @throws IllegalArgumentException if x <= 0 or an argument is NaN/infinite
+   * @throws IllegalArgumentException if {@code x <= 0} or an argument is NaN/infinite
    */
   public static double log(double nu, double x) {
     if (!(x > 0) || Double.isInfinite(x) || Double.isNaN(nu) || Double.isInfinite(nu)) {

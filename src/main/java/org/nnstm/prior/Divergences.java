@@ -51,7 +51,7 @@ public final class Divergences {
 
   /**
    * Kullback-Leibler divergence KL(p || q) = sum_i rel_entr(p_i, q_i) after normalising p and q to sum 1
-   * (scipy.stats.entropy(p, q, base)); +inf when some q_i = 0 < p_i.
+   * (scipy.stats.entropy(p, q, base)); +inf when some {@code q_i = 0 < p_i}.
    */
   public static double klDivergence(double[] p, double[] q, double base) {
     checkBase(base);
@@ -94,7 +94,7 @@ public final class Divergences {
 
   /**
    * KL(p || q) = I[rel_entr(p, q)] for densities on a common grid (trapezoid rule, each density normalised by
-   * its trapezoid integral first); +inf when q = 0 < p at some grid point.
+   * its trapezoid integral first); +inf when {@code q = 0 < p} at some grid point.
    */
   public static double klDivergenceOnGrid(double[] x, double[] p, double[] q, double base) {
     checkBase(base);

@@ -1,12 +1,12 @@
 package org.nnstm.prior;
 
 /**
- * Table-driven exp(x) for x <= 0, used by the KDE kernel sums.
+ * Table-driven exp(x) for {@code x <= 0}, used by the KDE kernel sums.
  *
- * <p>Method: x = (k / N) ln 2 + r with N = 1024, k = round(x N / ln 2) and |r| <= ln 2 / (2N) ~ 3.4e-4
- * (Cody-Waite two-part ln 2 / N, so r is exact to ~1e-20 absolute); then exp(x) = 2^(k >> 10) *
- * T[k & 1023] * P(r) where T[j] = 2^(j/N) (from {@link StrictMath#pow}, within 1 ulp) and P is the degree-5
- * Taylor polynomial of e^r (truncation r^6/720 < 2.2e-24). Relative error is a few ulp (tested against
+ * <p>Method: x = (k / N) ln 2 + r with N = 1024, k = round(x N / ln 2) and {@code |r| <= ln 2 / (2N)} ~ 3.4e-4
+ * (Cody-Waite two-part ln 2 / N, so r is exact to ~1e-20 absolute); then exp(x) = {@code 2^(k >> 10) *
+ * T[k & 1023] * P(r)} where T[j] = 2^(j/N) (from {@link StrictMath#pow}, within 1 ulp) and P is the degree-5
+ * Taylor polynomial of e^r (truncation {@code r^6/720 < 2.2e-24}). Relative error is a few ulp (tested against
  * {@link StrictMath#exp} at 3e-16 relative over [-708, 0]).
  *
  * <p>Domain: x in [-708, 0] (the result is a normal double). Below -708 it returns 0 (the KDE sums shift
@@ -33,7 +33,7 @@ public final class FastExp {
     }
   }
 
-  /** e^x for x <= 0 (see class javadoc for domain and accuracy). */
+  /** e^x for {@code x <= 0} (see class javadoc for domain and accuracy). */
   public static double exp(double x) {
     if (!(x >= MIN_ARG)) {
       return Double.isNaN(x) ? x : 0.0;

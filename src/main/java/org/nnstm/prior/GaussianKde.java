@@ -331,7 +331,7 @@ public final class GaussianKde {
    * {@link #logpdf(double[][])} evaluated by the backend's {@link Backend#gaussianKernelLogSums} (a CUDA kernel
    * on a GPU): whitening and the normalisation stay on the host in double; the whitened samples, points and
    * log weights go to the backend in float32, so the result carries float rounding of the whitened
-   * coordinates: |error| <= about 1e-6 (|z| + |y|) |z - y| per kernel, i.e. ~1e-5 absolute in the log density
+   * coordinates: {@code |error| <=} about 1e-6 (|z| + |y|) |z - y| per kernel, i.e. ~1e-5 absolute in the log density
    * for data within 10 kernel widths (tested: 1e-4 absolute + 1e-5 relative against the double path). For
    * the exact double result on the CPU use {@link #logpdf(double[][])} (also the faster CPU path).
    */

@@ -10,9 +10,9 @@ import java.util.Arrays;
  * <p>With s2 = ||x||^2 prod_l sigma_l^2 / n_0, P = prod of hidden widths and kappa = P / (2^L s2), the variable
  * U = kappa ||h_L||^2 is a product of L independent Gamma(a_l, 1) variables, a_l = n_l / 2 (l = 1..L), so
  * <pre>
- *   p(h)   = (kappa/pi)^{n_L/2} / prod_{l<L} Gamma(a_l) * G^{L,0}_{0,L}(u | 0, a_1 - a_L, ..., a_{L-1} - a_L),
+ *   p(h)   = (kappa/pi)^{n_L/2} / prod_{l&lt;L} Gamma(a_l) * G^{L,0}_{0,L}(u | 0, a_1 - a_L, ..., a_{L-1} - a_L),
  *   f_R(r) = 2 kappa r f_U(kappa r^2),   f_U(u) = G^{L,0}_{0,L}(u | a_1 - 1, ..., a_L - 1) / prod_l Gamma(a_l),
- *   F_R(r) = P(U <= kappa r^2),          u = kappa r^2 = kappa ||h||^2.
+ *   F_R(r) = P(U &lt;= kappa r^2),          u = kappa r^2 = kappa ||h||^2.
  * </pre>
  * L = 1 is the Gaussian N(0, s2 I); L = 2 uses G^{2,0}_{0,2}(u | 0, b) = 2 u^{b/2} K_b(2 sqrt u), b = (n_1 - n_2)/2
  * ({@link BesselK}); L >= 3 uses the contour integral in {@link MeijerG}. The marginal density of one output
@@ -24,8 +24,8 @@ import java.util.Arrays;
  * beyond 1e4, see {@link MeijerG}) is computed by Laplace's method, small u by the contour.
  *
  * <p>All densities are natural logs, computed in log space (widths in the thousands, depth 100). At r = 0:
- * the vector density is finite, prod_{l<L} Gamma(a_l - a_L) (kappa/pi)^{n_L/2} / prod_{l<L} Gamma(a_l), when
- * every hidden width exceeds n_L, and +infinity otherwise (n_l < n_L: power divergence; n_l = n_L: logarithmic);
+ * the vector density is finite, {@code prod_{l<L} Gamma(a_l - a_L) (kappa/pi)^{n_L/2} / prod_{l<L} Gamma(a_l)}, when
+ * every hidden width exceeds n_L, and +infinity otherwise ({@code n_l < n_L}: power divergence; n_l = n_L: logarithmic);
  * the radial density is 0 when all widths n_1..n_L exceed 1, finite when exactly one equals 1, +infinity when
  * two or more do. Immutable and thread-safe.
  */
@@ -170,12 +170,12 @@ public final class LinearNetworkPrior {
     return Math.exp(logMarginalDensity(y));
   }
 
-  /** P(||h_L|| <= r). */
+  /** {@code P(||h_L|| <= r)}. */
   public double radialCdf(double r) {
     return Math.exp(logRadialCdf(r));
   }
 
-  /** ln P(||h_L|| <= r); -Infinity at r = 0. */
+  /** {@code ln P(||h_L|| <= r)}; -Infinity at r = 0. */
   public double logRadialCdf(double r) {
     checkRadius(r);
     if (r == 0) {

@@ -17,8 +17,8 @@ package org.nnstm.tensor;
  * tensor or array; and the aliasing that an op forbids: {@link #copy} between overlapping regions of one tensor
  * (a copy of a region onto itself included), y = z in {@link #biasActivationForward}, dz = z or dz = y in
  * {@link #activationBackward}, y = c in {@link #gemmThenAxpy}. A count of 0 (where counts may be 0) is a no-op
- * after these checks. Limits of one implementation stay its own and are stated there (CUDA: batch <= 65535 in
- * gemm and columnSums; CPU: classes <= 4096 in softmaxCrossEntropy). Data values are not checked here: the CPU
+ * after these checks. Limits of one implementation stay its own and are stated there (CUDA: batch &lt;= 65535 in
+ * gemm and columnSums; CPU: classes &lt;= 4096 in softmaxCrossEntropy). Data values are not checked here: the CPU
  * backend rejects a label that is not a class index in {@link #softmaxCrossEntropy}, the CUDA backend does not
  * read labels back (an out-of-range label gives undefined results there).
  *
@@ -113,7 +113,7 @@ public interface Backend extends AutoCloseable {
   // ---------------------------------------------------------------- network ops
 
   /**
-   * Fused bias and activation, forward: for p < batch, r < rows, c < cols:
+   * Fused bias and activation, forward: for p &lt; batch, r &lt; rows, c &lt; cols:
    * z[p,r,c] += bias[p,c]; y[p,r,c] = phi(z[p,r,c]). z and y have shape (batch, rows, cols) (any shape of
    * that size), bias (batch, cols). After the call z holds the pre-activations. Modifies z and y; y may
    * not alias z.
@@ -121,7 +121,7 @@ public interface Backend extends AutoCloseable {
   void biasActivationForward(Activation phi, int batch, int rows, int cols, Tensor z, Tensor bias, Tensor y);
 
   /**
-   * Activation backward: dz[i] = dy[i] * phi'(z[i]) for i < n, with z the pre-activations and y = phi(z)
+   * Activation backward: dz[i] = dy[i] * phi'(z[i]) for i &lt; n, with z the pre-activations and y = phi(z)
    * the outputs as {@link #biasActivationForward} left them. A backend computes phi' from whichever of the
    * two it needs (tanh: 1 - y^2 from the output; an activation such as erf only from z); both must be
    * given and cover n elements. Modifies dz, which may alias dy (not z or y).
@@ -158,15 +158,15 @@ public interface Backend extends AutoCloseable {
 
   /**
    * SGD with momentum in PyTorch's semantics (dampening 0, no Nesterov): v[i] = mu * v[i] + g[i];
-   * w[i] = w[i] - lr * v[i], for i < n. Modifies w and v.
+   * w[i] = w[i] - lr * v[i], for i &lt; n. Modifies w and v.
    */
   void sgdMomentum(long n, float lr, float mu, Tensor w, Tensor g, Tensor v);
 
   // ---------------------------------------------------------------- density estimation
 
   /**
-   * Gaussian kernel sums in log space, the inner loop of a KDE on whitened data: for j < m,
-   * out[j] = ln sum_{i<n} exp(logWeights[i] - |samples_i - points_j|^2 / 2), with samples (n, d), points
+   * Gaussian kernel sums in log space, the inner loop of a KDE on whitened data: for j &lt; m,
+   * out[j] = ln sum_{i&lt;n} exp(logWeights[i] - |samples_i - points_j|^2 / 2), with samples (n, d), points
    * (m, d) row-major and logWeights (n) (ln w_i; -ln n for a uniform KDE). Evaluated in double with the
    * largest exponent factored out (log-sum-exp), so a point far from every sample gives a finite, very
    * negative value instead of -infinity (as long as |z - y|^2 / 2 fits a double). Modifies out.
@@ -177,7 +177,7 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Gaussian fill from the counter-based generator {@link Philox}: t[offset + i] = std * N_i for
-   * i < count, where N_i = {@link Philox#gaussian(long, long, long)}(seed, stream, i) is the i-th
+   * i &lt; count, where N_i = {@link Philox#gaussian(long, long, long)}(seed, stream, i) is the i-th
    * standard normal of stream {@code stream} under key {@code seed}. Bit-identical on every backend and
    * thread count. Modifies t.
    */

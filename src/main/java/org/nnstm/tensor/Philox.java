@@ -63,7 +63,7 @@ public final class Philox {
   }
 
   /**
-   * Fills {@code out[outOffset + j] = (float) (std * N_{first + j})} for j < count: the bulk form of
+   * Fills {@code out[outOffset + j] = (float) (std * N_{first + j})} for j &lt; count: the bulk form of
    * {@link #gaussian} that the CPU backend uses. Modifies out.
    */
   public static void fillGaussian(float[] out, int outOffset, int count, double std, long seed, long stream, long first) {
@@ -138,7 +138,7 @@ public final class Philox {
 
   /**
    * Natural log of a positive normal double, portable: x = m 2^e with m in [sqrt(2)/2, sqrt(2)),
-   * ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.1716, series to s^23 (error below 1e-17).
+   * ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| &lt;= 0.1716, series to s^23 (error below 1e-17).
    */
   public static double log(double x) {
     long bits = Double.doubleToRawLongBits(x);

@@ -118,6 +118,18 @@ class TrainCommandTest {
     assertFalse(Files.exists(out), "no output directory for rejected arguments");
   }
 
+  /** --activation takes any activation's name and rejects only unknown ones, naming them (train and grid). */
+  @Test
+  void anUnknownActivationIsNamedAndRefused() {
+    Path out = dir.resolve("never");
+    for (String cmd : new String[] {"train", "grid"}) {
+      Result r = run(cmd, "--depth", "3", "--var-w", "1", "--activation", "frob", "--out", out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(errorLine(r).contains("unknown activation 'frob'"), r.err());
+    }
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void corruptMnistIsAClearError() throws IOException {
     Path data = dir.resolve("mnist");

@@ -1,5 +1,6 @@
 package org.nnstm.experiment;
 
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nnstm.data.BumpTargets;
 import org.nnstm.nn.RegressionMetrics;
-import org.nnstm.nn.TrainingRun;
 
 /** The closed-form reference against slow twins (dense Gram matrix, Gaussian elimination) and known fits. */
 class BumpLeastSquaresTest {
@@ -20,7 +20,7 @@ class BumpLeastSquaresTest {
   }
 
   /** n images of d pixels, about 70% zeros, one pixel (d - 1) zero everywhere, classes 0..9. */
-  private static TrainingRun.Data sparse(int n, int d, long seed) {
+  private static LabelledImages sparse(int n, int d, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] x = new float[n * d];
     int[] y = new int[n];
@@ -32,7 +32,7 @@ class BumpLeastSquaresTest {
         }
       }
     }
-    return new TrainingRun.Data(x, y);
+    return new LabelledImages(x, y);
   }
 
   /** Slow twin of the Gram matrix: every pair of pixels, zeros included. */
@@ -97,7 +97,7 @@ class BumpLeastSquaresTest {
   @Test
   void gramMatchesTheDenseTwin() {
     for (int[] nd : new int[][] {{1, 1}, {1, 5}, {37, 13}, {200, 40}}) {
-      TrainingRun.Data data = sparse(nd[0], nd[1], 11 + nd[0]);
+      LabelledImages data = sparse(nd[0], nd[1], 11 + nd[0]);
       double[][] fast = BumpLeastSquares.gram(data.images(), nd[0], nd[1]);
       double[][] slow = denseGram(data.images(), nd[0], nd[1]);
       for (int p = 0; p < nd[1]; p++) {
@@ -163,7 +163,7 @@ class BumpLeastSquaresTest {
     int n = 300;
     int d = 25;
     BumpTargets targets = new BumpTargets(17, 0.4);
-    TrainingRun.Data data = sparse(n, d, 5);
+    LabelledImages data = sparse(n, d, 5);
     BumpLeastSquares fit = BumpLeastSquares.fit(data, targets);
     double[][] m = fit.classMap();
     int b = targets.bins();
@@ -234,7 +234,7 @@ class BumpLeastSquaresTest {
       y[i] = i % 10;
       x[i * d + y[i]] = 1f;
     }
-    TrainingRun.Data data = new TrainingRun.Data(x, y);
+    LabelledImages data = new LabelledImages(x, y);
     BumpTargets targets = new BumpTargets(30, 0.3);
     BumpLeastSquares fit = BumpLeastSquares.fit(data, targets);
     double lambda = fit.lambda();

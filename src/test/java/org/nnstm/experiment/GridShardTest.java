@@ -1,7 +1,10 @@
 package org.nnstm.experiment;
 
+import org.nnstm.run.Listener;
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -20,7 +23,6 @@ import org.nnstm.data.Mnist;
 import org.nnstm.data.MnistFetcher;
 import org.nnstm.io.Hdf5;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 
@@ -35,6 +37,23 @@ class GridShardTest {
   static CriticalityGrid.Plan plan(double[] varW, int[] depths, String layout, int shard, int shards) {
     return new CriticalityGrid.Plan(varW, depths, 0.05, 0, 1, layout, 1, EnsembleTrainer.Config.reference(), shard,
         shards, 6);
+  }
+
+  /** The activation is carried into every network and the manifest (tanh grids keep the manifest they had). */
+  @Test
+  void theActivationIsCarriedIntoTheNetworksAndTheManifest() {
+    CriticalityGrid.Plan tanh = plan(new double[] {1, 2}, new int[] {3}, "wide", 1, 1);
+    assertEquals(org.nnstm.tensor.Activation.TANH, tanh.spec(3).hidden());
+    assertFalse(CriticalityGrid.settings(tanh, 100, "v").containsKey("activation"));
+    CriticalityGrid.Plan linear = new CriticalityGrid.Plan(new double[] {1, 2}, new int[] {3}, 0.05, 0, 1, "wide", 1,
+        EnsembleTrainer.Config.reference(), 1, 1, 6, org.nnstm.tensor.Activation.IDENTITY);
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, linear.spec(3).hidden());
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, linear.spec(3).output());
+    java.util.Map<String, String> s = CriticalityGrid.settings(linear, 100, "v");
+    assertEquals("identity", s.get("activation"));
+    assertEquals(org.nnstm.tensor.Activation.IDENTITY, CriticalityGrid.plan(s, 1, 1, 6).activation());
+    assertEquals(org.nnstm.tensor.Activation.TANH,
+        CriticalityGrid.plan(CriticalityGrid.settings(tanh, 100, "v"), 1, 1, 6).activation());
   }
 
   @Test
@@ -70,13 +89,13 @@ class GridShardTest {
   void aCellsResultDoesNotDependOnItsEnsemble() throws Exception {
     TestData.mnist();
     Mnist m = Mnist.load(MnistFetcher.dataDir(null));
-    TrainingRun.Data train = m.train(256);
-    TrainingRun.Data val = Mnist.slice(m.validation(), 0, 500);
+    LabelledImages train = m.train(256);
+    LabelledImages val = Mnist.slice(m.validation(), 0, 500);
     try (Backend b = Backends.cpu(1)) {
       CriticalityGrid.run(b, plan(new double[] {2.0}, new int[] {4}, "decimated", 1, 1), train, val,
-          dir.resolve("alone"), line -> { }, new TrainingRun.Listener() { });
+          dir.resolve("alone"), line -> { }, Listener.none());
       CriticalityGrid.run(b, plan(new double[] {1.0, 2.0, 3.0}, new int[] {3, 4}, "decimated", 1, 1), train, val,
-          dir.resolve("together"), line -> { }, new TrainingRun.Listener() { });
+          dir.resolve("together"), line -> { }, Listener.none());
     }
     Path a = dir.resolve("alone/acc-200-4.hdf5");
     Path t = dir.resolve("together/acc-200-4.hdf5");

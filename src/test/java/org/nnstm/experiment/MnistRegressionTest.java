@@ -1,5 +1,7 @@
 package org.nnstm.experiment;
 
+import org.nnstm.run.Listener;
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,13 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 
 class MnistRegressionTest {
   /** Synthetic 784-pixel images: class c brightens pixel block c. */
-  private static TrainingRun.Data data(int n, long seed) {
+  private static LabelledImages data(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] images = new float[n * 784];
     int[] labels = new int[n];
@@ -23,7 +24,7 @@ class MnistRegressionTest {
         images[i * 784 + j] = (float) (0.1 * rng.nextDouble() + (j / 78 == labels[i] ? 0.9 : 0.0));
       }
     }
-    return new TrainingRun.Data(images, labels);
+    return new LabelledImages(images, labels);
   }
 
   private static MnistRegression.Plan plan(double[] g, double readoutVar, float lr, int epochs) {
@@ -33,14 +34,14 @@ class MnistRegressionTest {
 
   @Test
   void predictionsArePairedWithTheTestImages() {
-    TrainingRun.Data train = data(400, 1);
-    TrainingRun.Data val = data(100, 2);
-    TrainingRun.Data test = data(3, 3);
+    LabelledImages train = data(400, 1);
+    LabelledImages val = data(100, 2);
+    LabelledImages test = data(3, 3);
     // test image 1 is all zeros: a bias-free network predicts exactly 0 for it, and only for it
     java.util.Arrays.fill(test.images(), 784, 2 * 784, 0f);
     try (Backend backend = Backends.cpu(1)) {
       MnistRegression.Result r = MnistRegression.run(backend, plan(new double[] {0.2, 0.0}, 0, 0.5f, 2), train, val,
-          test, 3, new MnistRegression.Listener() { });
+          test, 3, Listener.none());
       assertArrayEquals(new int[] {0, 1, 2}, r.testIndex());
       for (int k = 0; k < 2; k++) {
         assertArrayEquals(new float[40], r.testPredictions()[k][1], "model " + k + ": the zero test image");
@@ -59,17 +60,17 @@ class MnistRegressionTest {
 
   @Test
   void aTanhHiddenLayerTrainsAndIsNotTheLinearNetwork() {
-    TrainingRun.Data train = data(400, 6);
-    TrainingRun.Data val = data(100, 7);
+    LabelledImages train = data(400, 6);
+    LabelledImages val = data(100, 7);
     MnistRegression.Plan linear = plan(new double[] {0.0}, 0, 0.5f, 2);
     MnistRegression.Plan tanh = new MnistRegression.Plan(linear.hidden(), linear.bins(), linear.targetStd(),
         linear.g(), linear.init(), linear.varW(), linear.lr(), linear.batch(), linear.l2(), linear.epochs(),
         linear.seed(), org.nnstm.tensor.Activation.TANH);
     try (Backend backend = Backends.cpu(1)) {
       MnistRegression.Result a = MnistRegression.run(backend, linear, train, val, val, 1,
-          new MnistRegression.Listener() { });
+          Listener.none());
       MnistRegression.Result b = MnistRegression.run(backend, tanh, train, val, val, 1,
-          new MnistRegression.Listener() { });
+          Listener.none());
       double acc = b.history().get(2).validation().accDecoded()[0];
       assertTrue(acc > 0.9, "tanh hidden layer learns separable synthetic classes: decoded accuracy " + acc);
       double mseA = a.history().get(2).train().mse()[0];
@@ -80,13 +81,13 @@ class MnistRegressionTest {
 
   @Test
   void theLeastSquaresReferenceFitsTheTrainingSet() {
-    TrainingRun.Data train = data(400, 8);
-    TrainingRun.Data val = data(100, 9);
+    LabelledImages train = data(400, 8);
+    LabelledImages val = data(100, 9);
     MnistRegression.Plan p = plan(new double[] {0.0}, 0, 0.5f, 2);
     MnistRegression.Reference ref = MnistRegression.reference(p, train, val);
     assertTrue(ref.valAccDecoded() > 0.95, "separable classes: " + ref);
     try (Backend backend = Backends.cpu(1)) {
-      MnistRegression.Result r = MnistRegression.run(backend, p, train, val, val, 1, new MnistRegression.Listener() { });
+      MnistRegression.Result r = MnistRegression.run(backend, p, train, val, val, 1, Listener.none());
       double mse = r.history().get(2).train().mse()[0];
       // the least-squares map has the least training MSE of all linear maps (up to its 1e-8 jitter)
       assertTrue(ref.trainMse() < mse, "reference " + ref.trainMse() + " below the trained " + mse);
@@ -95,11 +96,11 @@ class MnistRegressionTest {
 
   @Test
   void divergenceIsReportedPerModelAndTheOthersGoOn() {
-    TrainingRun.Data train = data(200, 4);
-    TrainingRun.Data val = data(50, 5);
+    LabelledImages train = data(200, 4);
+    LabelledImages val = data(50, 5);
     try (Backend backend = Backends.cpu(1)) {
       MnistRegression.Result r = MnistRegression.run(backend, plan(new double[] {0.0, 1e4}, 1.0, 0.05f, 2), train,
-          val, val, 1, new MnistRegression.Listener() { });
+          val, val, 1, Listener.none());
       assertEquals(0, r.divergedAt()[0], "g = 0 trains");
       assertEquals(1, r.divergedAt()[1], "g = 1e4 diverges in the first epoch");
       MnistRegression.Metrics last = r.history().get(r.history().size() - 1).validation();

@@ -1,5 +1,7 @@
 package org.nnstm.experiment;
 
+import org.nnstm.run.Listener;
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nnstm.nn.EnsembleTrainer;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.prior.Divergences;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
@@ -24,8 +25,8 @@ class PriorComparisonTest {
     PriorComparison.Plan chunked = plan(x, 3000, 700, 0, 0, null);
     PriorComparison.Plan onePass = plan(x, 3000, 3000, 0, 0, null);
     try (Backend backend = Backends.cpu(1)) {
-      PriorComparison.Result a = PriorComparison.run(backend, chunked, null, (p, d, t) -> {});
-      PriorComparison.Result b = PriorComparison.run(backend, onePass, null, (p, d, t) -> {});
+      PriorComparison.Result a = PriorComparison.run(backend, chunked, null, Listener.none());
+      PriorComparison.Result b = PriorComparison.run(backend, onePass, null, Listener.none());
       for (int k = 0; k < 3000; k++) {
         assertArrayEquals(b.prior()[k], a.prior()[k], "network " + k);
       }
@@ -57,8 +58,8 @@ class PriorComparisonTest {
     }
     PriorComparison.Plan p = plan(x, 1500, 500, 1500, 20, 0.0);
     try (Backend backend = Backends.cpu(1)) {
-      PriorComparison.Result r = PriorComparison.run(backend, p, new TrainingRun.Data(images, labels),
-          (ph, d, t) -> {});
+      PriorComparison.Result r = PriorComparison.run(backend, p, new LabelledImages(images, labels),
+          Listener.none());
       List<PriorComparison.Curve> c = r.radial().curves();
       assertEquals(1500, c.get(2).networks());
       double prior = c.get(2).jsDistance();

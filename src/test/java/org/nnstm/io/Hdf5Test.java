@@ -17,14 +17,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nnstm.nn.ModelInit;
 
 class Hdf5Test {
   @TempDir
   Path dir;
 
   static Map<String, Object> sample() {
-    Map<String, Object> d = ReferenceLayout.scalars(new ModelInit(1.05, 0.05, 3), 4);
+    Map<String, Object> d = ReferenceLayout.scalars(1.05, 0.05, 4);
     d.put("accuracies", new float[] {0.5f, 0.75f, 0.875f});
     d.put("W0", new float[][] {{1, 2, 3}, {4, 5, 6}});
     d.put("B0", new float[] {-1, 1});
@@ -33,7 +32,7 @@ class Hdf5Test {
 
   @Test
   void roundTripAndOverwrite() throws IOException {
-    Path f = ReferenceLayout.accuracyFile(dir, new ModelInit(1.05, 0.05, 3), 4, false);
+    Path f = ReferenceLayout.accuracyFile(dir, 1.05, 3, 4, false);
     assertEquals("acc-105-4.hdf5", f.getFileName().toString());
     Hdf5.write(f, sample());
     Map<String, Object> big = sample();

@@ -1,5 +1,6 @@
 package org.nnstm.nn;
 
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,7 @@ class LangevinTest {
          EnsembleTrainer t = new EnsembleTrainer(ref, new EnsembleTrainer.Config(1f, 0f, batch))) {
       a.run(d.images, d.labels, 1, null);
       b.run(d.images, d.labels, 1, null);
-      t.gradients(d.images, d.labels, TrainingRun.order(12, true, 5, 0), 0, batch);
+      t.gradients(d.images, d.labels, LabelledImages.order(12, true, 5, 0), 0, batch);
       double coef = 1 - Math.exp(-h / 2);
       for (int l = 0; l < WIDTHS.length - 1; l++) {
         GaussianLinear layer = ref.layer(l);

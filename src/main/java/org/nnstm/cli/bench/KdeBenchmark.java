@@ -11,7 +11,7 @@ import org.nnstm.prior.GaussianKde;
  * Timing harness for tools/compare-kde: {@code java -cp target/classes org.nnstm.cli.bench.KdeBenchmark
  * SAMPLES.f64 POINTS.f64 D REPEATS OUT.f64}. Reads little-endian float64 row-major files (n x d samples,
  * m x d points, as written by numpy's tofile), builds a Scott-bandwidth KDE, evaluates pdf REPEATS times after
- * one warm-up, prints "nnstm_seconds=<best>" and writes the densities to OUT.f64 for the script to compare
+ * one warm-up, prints {@code "nnstm_seconds=<best>"} and writes the densities to OUT.f64 for the script to compare
  * with scipy.
  */
 public final class KdeBenchmark {

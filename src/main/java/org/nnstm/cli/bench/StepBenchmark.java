@@ -6,7 +6,6 @@ import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 
 /**
@@ -40,7 +39,7 @@ public final class StepBenchmark {
    */
   public static Result run(Backend backend, NetworkSpec spec, int models, int batch, int warmup, int steps,
                            int repeats) {
-    List<ModelInit> inits = TrainingRun.grid(linspace(1.0, 3.0, models), 0.05, 0, 1);
+    List<ModelInit> inits = ModelInit.grid(linspace(1.0, 3.0, models), 0.05, 0, 1);
     SplittableRandom rng = new SplittableRandom(1);
     float[] images = new float[batch * spec.width(0)];
     for (int i = 0; i < images.length; i++) {

@@ -12,7 +12,6 @@ import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.BackendContractTest;
 import org.nnstm.tensor.Tensor;
@@ -48,7 +47,7 @@ class CpuBackendThreadedTest extends BackendContractTest {
 
   /** Parameters after a few SGD steps of the given models (sigma_w^2 values), trained together as one ensemble. */
   private static float[][] train(int threads, double[] varW, NetworkSpec spec, float[] images, int[] labels) {
-    List<ModelInit> inits = TrainingRun.grid(varW, 0.05, 7, 1);
+    List<ModelInit> inits = ModelInit.grid(varW, 0.05, 7, 1);
     try (Backend b = new CpuBackend(threads); Ensemble net = new Ensemble(b, spec, inits);
          EnsembleTrainer t = new EnsembleTrainer(net, EnsembleTrainer.Config.reference())) {
       for (int s = 0; s < 3; s++) {

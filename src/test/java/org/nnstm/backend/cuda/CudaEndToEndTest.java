@@ -1,5 +1,6 @@
 package org.nnstm.backend.cuda;
 
+import org.nnstm.data.LabelledImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -18,7 +19,6 @@ import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Langevin;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import org.nnstm.testing.Tolerance;
@@ -56,7 +56,7 @@ class CudaEndToEndTest {
   }
 
   /** n synthetic images of n0 pixels whose class shifts a third of the pixels: learnable in a few steps. */
-  private static TrainingRun.Data data(int n, int n0, int classes, long seed) {
+  private static LabelledImages data(int n, int n0, int classes, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] images = new float[n * n0];
     int[] labels = new int[n];
@@ -66,7 +66,7 @@ class CudaEndToEndTest {
         images[i * n0 + j] = (float) (rng.nextDouble() + (j % classes == labels[i] ? 0.8 : 0.0));
       }
     }
-    return new TrainingRun.Data(images, labels);
+    return new LabelledImages(images, labels);
   }
 
   @Test
@@ -74,14 +74,14 @@ class CudaEndToEndTest {
     NetworkSpec spec = NetworkSpec.tanh(96, 64, 48, 10);
     List<ModelInit> models = List.of(new ModelInit(1.5, 0.05, 1), new ModelInit(2.0, 0.05, 2),
         new ModelInit(3.0, 0.1, 3));
-    TrainingRun.Data d = data(640, 96, 10, 7);
+    LabelledImages d = data(640, 96, 10, 7);
     EnsembleTrainer.Config cfg = EnsembleTrainer.Config.reference();
     float[][][] w = new float[2][][];
     double[][] loss = new double[2][];
     int b = 0;
     for (Backend be : new Backend[] {cpu, gpu}) {
       try (Ensemble net = new Ensemble(be, spec, models); EnsembleTrainer t = new EnsembleTrainer(net, cfg)) {
-        t.trainEpoch(d.images(), d.labels(), TrainingRun.order(d.size(), true, 5, 1), null);
+        t.trainEpoch(d.images(), d.labels(), LabelledImages.order(d.size(), true, 5, 1), null);
         loss[b] = t.evaluate(d.images(), d.labels(), d.size()).loss();
         w[b] = new float[][] {net.weights(0, 0), net.weights(1, 1), net.weights(2, 2), net.biases(2, 2)};
       }
@@ -96,13 +96,13 @@ class CudaEndToEndTest {
   @Test
   void langevinAndThePriorExperimentAgreeAcrossBackends() {
     int[] widths = {64, 32, 10};
-    TrainingRun.Data d = data(256, 64, 10, 3);
+    LabelledImages d = data(256, 64, 10, 3);
     float[] x = java.util.Arrays.copyOf(d.images(), 64);
     PriorComparison.Plan plan = new PriorComparison.Plan(widths, new double[] {1.2, 0.9}, x, 400, 11, 150, 40, 1,
         new EnsembleTrainer.Config(0.02f, 0f, 32), 0.3, 20, 0.2);
     List<PriorComparison.Result> r = new ArrayList<>();
     for (Backend be : new Backend[] {cpu, gpu}) {
-      r.add(PriorComparison.run(be, plan, d, (p, done, total) -> { }));
+      r.add(PriorComparison.run(be, plan, d, org.nnstm.run.Listener.none()));
     }
     for (int k = 0; k < 400; k++) {
       Tolerance.assertClose("prior outputs of network " + k, toDouble(r.get(0).prior()[k]), r.get(1).prior()[k],
@@ -124,12 +124,12 @@ class CudaEndToEndTest {
 
   @Test
   void bumpRegressionTrainsTheSameOnBothBackends() {
-    TrainingRun.Data d = data(320, 784, 10, 9);
+    LabelledImages d = data(320, 784, 10, 9);
     MnistRegression.Plan plan = new MnistRegression.Plan(new int[] {64}, 100, 0.2, new double[] {0.0, 0.5},
         MnistRegression.Init.GAUSSIAN, new double[] {8, 0}, 0.05f, 32, 1e-4f, 2, 3);
     List<MnistRegression.Result> r = new ArrayList<>();
     for (Backend be : new Backend[] {cpu, gpu}) {
-      r.add(MnistRegression.run(be, plan, d, d, d, 2, new MnistRegression.Listener() { }));
+      r.add(MnistRegression.run(be, plan, d, d, d, 2, org.nnstm.run.Listener.none()));
     }
     MnistRegression.Metrics a = r.get(0).history().get(2).validation();
     MnistRegression.Metrics g = r.get(1).history().get(2).validation();
@@ -144,7 +144,7 @@ class CudaEndToEndTest {
   @Test
   void langevinNoiseIsBitIdenticalAtBetaZero() {
     int[] widths = {20, 12, 5};
-    TrainingRun.Data d = data(16, 20, 5, 1);
+    LabelledImages d = data(16, 20, 5, 1);
     List<float[]> w = new ArrayList<>();
     for (Backend be : new Backend[] {cpu, gpu}) {
       try (Ensemble net = new Ensemble(be, NetworkSpec.linear(widths), List.of(ModelInit.perLayer(new double[] {1, 2}, 4)));

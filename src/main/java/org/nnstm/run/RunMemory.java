@@ -1,21 +1,25 @@
-package org.nnstm.nn;
+package org.nnstm.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.nnstm.nn.NetworkSpec;
 
 /**
  * The memory one training pass of an ensemble takes, estimated before anything is allocated, and the check of
  * that estimate against the memory budget and what the machine has, so that a run too large refuses up front
- * instead of being ended by the kernel's OOM killer.
+ * instead of being ended by the kernel's OOM killer; and the one pass splitter: how many models fit in one pass
+ * ({@link #modelsPerPass}) and the passes of a run ({@link #passes}).
  *
  * <p>For K models of widths n_0..n_L, mini-batch B, P parameters per model ({@link NetworkSpec#parameterCount}),
  * in bytes (float32):
  * <ul>
  *   <li>backend, parameters and velocities: 2 * 4 * P * K;</li>
  *   <li>backend, activations and gradients: 4 * K * B * (2 * sum_{l=1..L} n_l + 2 * max_l n_l) + 4 * B * n_0
- *       (z_l and y_l per layer, two gradient buffers, the input batch; as {@link EnsembleTrainer} allocates);</li>
+ *       (z_l and y_l per layer, two gradient buffers, the input batch; as {@link org.nnstm.nn.EnsembleTrainer} allocates);</li>
  *   <li>Java heap, hooks: 2 * 4 * K * S * sum_{l=1..L} n_l for S hook samples (the pre-activations and their
  *       reshaped copies written to HDF5); parameter files: 3 * 4 * P (one model at a time: download, reshape,
  *       HDF5 buffer).</li>
@@ -52,7 +56,7 @@ public final class RunMemory {
   }
 
   /**
-   * Refuses a pass that cannot fit: backend bytes above {@code budgetGiB} (the {@code --memory} budget, which
+   * Refuses a pass that cannot fit: backend bytes above {@code budgetGiB} (the memory budget, which
    * holds at least one model), above the machine's available memory when the backend's memory is the host's
    * ({@code hostBackend}, the CPU backend), or heap bytes above the Java heap still free.
    *
@@ -64,23 +68,57 @@ public final class RunMemory {
         + "(parameters and velocities %s, activations %s)", e.models(), what, gib(e.backendBytes()),
         gib(e.parameterBytes()), gib(e.activationBytes()));
     if (e.backendBytes() > budgetGiB * GIB) {
-      throw new IllegalArgumentException(est + ", more than the --memory budget of " + budgetGiB
-          + " GiB; use a smaller network, or raise --memory if the machine has it");
+      throw new IllegalArgumentException(est + ", more than the memory budget of " + budgetGiB
+          + " GiB; use a smaller network, or raise the memory budget if the machine has it");
     }
     if (hostBackend) {
       long avail = availableMachineBytes();
       if (avail > 0 && e.backendBytes() > avail) {
         throw new IllegalArgumentException(est + ", more than the " + gib(avail) + " this machine has available; "
-            + "lower --memory (fewer models per pass) or use a smaller network");
+            + "lower the memory budget (fewer models per pass) or use a smaller network");
       }
     }
     long heap = availableHeapBytes();
     if (e.heapBytes() > heap) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "writing the hook/parameter files of a pass "
-          + "of %d model(s) of %s needs about %s of Java heap, more than the %s free; use fewer --hook-samples, "
-          + "fewer models per pass (--max-models) or a larger -Xmx (JAVA_OPTS)", e.models(), what,
+          + "of %d model(s) of %s needs about %s of Java heap, more than the %s free; use fewer hook samples, "
+          + "fewer models per pass or a larger Java heap (-Xmx)", e.models(), what,
           gib(e.heapBytes()), gib(heap)));
     }
+  }
+
+  /**
+   * How many models of {@code spec} fit in {@code memoryGiB} of backend memory when trained at this batch
+   * size (parameters, velocities, activations and gradients; the input batch is not counted), at least 1 and at
+   * most {@code total}.
+   */
+  public static int modelsPerPass(NetworkSpec spec, int batchSize, double memoryGiB, int total) {
+    if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
+      throw new IllegalArgumentException("memory budget must be finite and > 0 GiB, got " + memoryGiB);
+    }
+    Estimate one = pass(spec, batchSize, 1, 0, false);
+    long perModel = one.backendBytes() - 4L * batchSize * spec.width(0);
+    long budget = (long) (memoryGiB * (1L << 30));
+    return (int) Math.max(1, Math.min(total, budget / perModel));
+  }
+
+  /** One pass: models [from, to) of a run. */
+  public record Pass(int from, int to) {
+    public int size() {
+      return to - from;
+    }
+  }
+
+  /** The passes of {@code total} models, {@code perPass} at a time (the last may be smaller). */
+  public static List<Pass> passes(int total, int perPass) {
+    if (perPass < 1) {
+      throw new IllegalArgumentException("models per pass must be >= 1, got " + perPass);
+    }
+    List<Pass> out = new ArrayList<>();
+    for (int from = 0; from < total; from += perPass) {
+      out.add(new Pass(from, Math.min(total, from + perPass)));
+    }
+    return out;
   }
 
   /**

@@ -1,4 +1,4 @@
-package org.nnstm.experiment;
+package org.nnstm.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,62 +18,62 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Claims on the depth groups of a grid directory, so that grid processes sharing one directory (the same
- * shard run twice, a whole-grid run beside shards) share the work instead of each training every cell: before
- * training a depth group a process creates {@code .claims/depth-{d}.claim} (written under a private name, then
- * hard-linked to the claim's name: an atomic create-new on local file systems and NFSv3+, and never an empty
- * claim) holding its pid, host and process start; others skip that group.
+ * Claims on the units of work of a run directory (the grid's depth groups), so that processes sharing one
+ * directory (the same shard run twice, a whole-grid run beside shards) share the work instead of each doing
+ * every unit: before working on a unit a process creates {@code .claims/{unit}.claim} (written under a private
+ * name, then hard-linked to the claim's name: an atomic create-new on local file systems and NFSv3+, and never
+ * an empty claim) holding its pid, host and process start; others skip that unit.
  *
  * <p>A claim is stale, and is taken over, when its holder is gone: on the same host, no live process with that
  * pid and start time; on any host, no heartbeat for {@link #STALE} (holders touch their claims every
- * {@link #HEARTBEAT}). Claims are released when the group is done, on close, and by a shutdown hook on SIGTERM
+ * {@link #HEARTBEAT}). Claims are released when the unit is done, on close, and by a shutdown hook on SIGTERM
  * (what {@code scancel} sends first). Claims only avoid duplicated work: two processes that both train a cell
  * (a take-over race) write the same bits, atomically, since a cell's result does not depend on its ensemble.
  */
-final class GridClaims implements AutoCloseable {
+final class Claims implements AutoCloseable {
   static final Duration HEARTBEAT = Duration.ofSeconds(30);
   static final Duration STALE = Duration.ofMinutes(10);
 
   private final Path dir;
   private final String host;
-  private final Map<Integer, Path> held = new ConcurrentHashMap<>();
+  private final Map<String, Path> held = new ConcurrentHashMap<>();
   private final ScheduledExecutorService beat;
   private final Thread hook;
 
-  GridClaims(Path gridDir, String host) throws IOException {
-    this.dir = gridDir.resolve(".claims");
+  Claims(Path runDir, String host) throws IOException {
+    this.dir = runDir.resolve(".claims");
     this.host = host;
     Files.createDirectories(dir);
     this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "grid-claims-heartbeat");
+      Thread t = new Thread(r, "run-claims-heartbeat");
       t.setDaemon(true);
       return t;
     });
     beat.scheduleAtFixedRate(this::touchAll, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
-    this.hook = new Thread(this::releaseAll, "grid-claims-release");
+    this.hook = new Thread(this::releaseAll, "run-claims-release");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** The claim file of a depth group. */
-  Path file(int depth) {
-    return dir.resolve("depth-" + depth + ".claim");
+  /** The claim file of a unit. */
+  Path file(String unit) {
+    return dir.resolve(unit + ".claim");
   }
 
   /**
-   * Claims the depth group, taking over a stale claim.
+   * Claims the unit, taking over a stale claim.
    *
    * @return empty when this process holds the claim now, else who holds it ("pid 12 on host h since ...")
    */
-  Optional<String> tryClaim(int depth) throws IOException {
-    Path f = file(depth);
+  Optional<String> tryClaim(String unit) throws IOException {
+    Path f = file(unit);
     for (int attempt = 0; attempt < 3; attempt++) {
       // the claim appears whole or not at all: written under a private name, then hard-linked to its name
       // (fails if the name exists); a process killed in between leaves no empty claim that looks fresh
-      Path tmp = dir.resolve("depth-" + depth + ".new-" + ProcessHandle.current().pid());
+      Path tmp = dir.resolve(unit + ".new-" + ProcessHandle.current().pid());
       Files.writeString(tmp, content(), StandardCharsets.UTF_8);
       try {
         Files.createLink(f, tmp);
-        held.put(depth, f);
+        held.put(unit, f);
         return Optional.empty();
       } catch (FileAlreadyExistsException e) {
         Map<String, String> owner = read(f);
@@ -85,8 +85,8 @@ final class GridClaims implements AutoCloseable {
         }
         // take over: move the stale claim aside (only one taker's move succeeds), then retry create-new
         try {
-          Files.move(f, dir.resolve("depth-" + depth + ".stale-" + ProcessHandle.current().pid()));
-          Files.deleteIfExists(dir.resolve("depth-" + depth + ".stale-" + ProcessHandle.current().pid()));
+          Files.move(f, dir.resolve(unit + ".stale-" + ProcessHandle.current().pid()));
+          Files.deleteIfExists(dir.resolve(unit + ".stale-" + ProcessHandle.current().pid()));
         } catch (NoSuchFileException gone) {
           // another process took it over or released it: look again
         }
@@ -100,8 +100,8 @@ final class GridClaims implements AutoCloseable {
   }
 
   /** Releases a claim this process holds. */
-  void release(int depth) throws IOException {
-    Path f = held.remove(depth);
+  void release(String unit) throws IOException {
+    Path f = held.remove(unit);
     if (f != null) {
       Files.deleteIfExists(f);
     }
@@ -119,7 +119,7 @@ final class GridClaims implements AutoCloseable {
   }
 
   private void releaseAll() {
-    for (Integer d : held.keySet()) {
+    for (String d : held.keySet()) {
       try {
         release(d);
       } catch (IOException e) {
