@@ -9,17 +9,17 @@ import java.util.function.DoubleUnaryOperator;
  * double precision for integrands bounded by 1) with 10 nodes per panel.
  *
  * <p>Two layouts. {@link #expect(DoubleUnaryOperator)} uses {@code panels} uniform panels of width
- * h = 2Z / panels: right for integrands analytic in a strip of half-width >~ 3h around the real axis
- * (tanh(s z) has poles at z = i pi / (2 s), so s h <= 0.5). {@link #expect(DoubleUnaryOperator, double,
+ * h = 2Z / panels: right for integrands analytic in a strip of half-width &gt;~ 3h around the real axis
+ * (tanh(s z) has poles at z = i pi / (2 s), so s h &lt;= 0.5). {@link #expect(DoubleUnaryOperator, double,
  * double)} is told where the integrand has structure: f varies on the length 1/scale around z = center
- * (tanh(m + b z): center -m/b, scale b) and on the length >= 1 elsewhere. When scale h <= 0.5 it is the
+ * (tanh(m + b z): center -m/b, scale b) and on the length &gt;= 1 elsewhere. When scale h &lt;= 0.5 it is the
  * uniform rule; otherwise panels start at width 0.5/scale at the centre and grow geometrically by 1.5 up
- * to h, so every panel lies at >= 1.3 of its own half-width from the poles nearest the real axis and each
- * 10-node panel converges to rounding level (the pole-free Bernstein ellipse has rho >= 9, rho^-20 <
+ * to h, so every panel lies at &gt;= 1.3 of its own half-width from the poles nearest the real axis and each
+ * 10-node panel converges to rounding level (the pole-free Bernstein ellipse has rho &gt;= 9, rho^-20 &lt;
  * 1e-19). Cost: 2 log_{1.5}(2 scale h) extra panels, 80 at scale = 1e7. Checked against a
  * double-exponential twin ({@code TanhSinhExpectation} in the tests) and 25-digit mpmath values.
  *
- * <p>Domain: scale finite and >= 0, centre finite (clamped to [-Z, Z]); panels are never narrower than
+ * <p>Domain: scale finite and &gt;= 0, centre finite (clamped to [-Z, Z]); panels are never narrower than
  * 1e-15 (1 + |centre|), the resolution of z in double precision.
  */
 public final class GaussianExpectation {
@@ -64,7 +64,7 @@ public final class GaussianExpectation {
 
   /**
    * E_z[f(z)], z ~ N(0, 1), for f with structure of length 1/scale around z = center (panels graded
-   * there, see the class doc). {@code scale} finite and >= 0, {@code center} finite.
+   * there, see the class doc). {@code scale} finite and &gt;= 0, {@code center} finite.
    */
   public double expect(DoubleUnaryOperator f, double center, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale) || !Double.isFinite(center)) {
@@ -83,8 +83,8 @@ public final class GaussianExpectation {
   /**
    * E_z[f(z)], z ~ N(0, 1), for f with a kink or jump at z = center (relu and its derivative) and structure
    * of length 1/scale around it: as {@link #expect(DoubleUnaryOperator, double, double)}, but the panels
-   * always grow from an edge at the centre, also when scale h <= 0.5 (then all of width h, shifted to end at
-   * the centre), so each panel's integrand is smooth. {@code scale} finite and >= 0, {@code center} finite.
+   * always grow from an edge at the centre, also when scale h &lt;= 0.5 (then all of width h, shifted to end at
+   * the centre), so each panel's integrand is smooth. {@code scale} finite and &gt;= 0, {@code center} finite.
    */
   public double expectWithEdgeAt(DoubleUnaryOperator f, double center, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale) || !Double.isFinite(center)) {

@@ -11,7 +11,7 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>length map F(q) = sigma_w^2 E_z[phi(sqrt(q) z)^2] + sigma_b^2, fixed point q* = F(q*);</li>
  *   <li>chi_1 = sigma_w^2 E_z[phi'(sqrt(q*) z)^2];</li>
  *   <li>correlation map C(c) = (sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2) / q* with u1 = sqrt(q*) z1,
- *       u2 = sqrt(q*) (c z1 + sqrt(1 - c^2) z2), stable fixed point c* (1 when chi_1 <= 1);</li>
+ *       u2 = sqrt(q*) (c z1 + sqrt(1 - c^2) z2), stable fixed point c* (1 when chi_1 &lt;= 1);</li>
  *   <li>chi_c = sigma_w^2 E[phi'(u1) phi'(u2)] at c*, xi_c = -1/ln chi_c;</li>
  *   <li>xi_q = -1/ln F'(q*), F'(q*) = chi_1 + sigma_w^2 E_z[phi''(sqrt(q*) z) phi(sqrt(q*) z)];</li>
  *   <li>the critical sigma_w^2(sigma_b^2) where chi_1 = 1.</li>
@@ -23,8 +23,8 @@ import java.util.function.DoubleUnaryOperator;
  * the q-derivative of the length map), which has no cancellation; chi_1 + sigma_w^2 E[phi'' phi] is the
  * same quantity by parts but loses log10(sigma_w^2) digits for tanh at large sigma_w^2.
  *
- * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} <= sigma_w^2 <= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
- * #MIN_POSITIVE_BIAS_VARIANCE} <= sigma_b^2 <= {@value #MAX_VARIANCE}; other values (NaN, infinities
+ * <p>Domain: {@value #MIN_WEIGHT_VARIANCE} &lt;= sigma_w^2 &lt;= {@value #MAX_VARIANCE}; sigma_b^2 = 0 or {@value
+ * #MIN_POSITIVE_BIAS_VARIANCE} &lt;= sigma_b^2 &lt;= {@value #MAX_VARIANCE}; other values (NaN, infinities
  * included) are refused with an {@link IllegalArgumentException}, and so are points where the length map
  * has no finite fixed point ({@link #unbounded}: relu beyond sigma_w^2 = 2, linear beyond 1). Accuracy:
  * q*, chi_1, chi_c, F'(q*) to ~1e-12 relative or 1e-14 absolute, c* to 1e-14 absolute (2e-15 / (1 - chi_c)
@@ -42,9 +42,9 @@ public final class MeanField {
   private static final GaussianExpectation DEFAULT_RULE = new GaussianExpectation(200);
   private static final GaussianExpectation RULE_2D = new GaussianExpectation(100);
 
-  /** The largest sigma_w^2 and sigma_b^2 accepted (q* <= 2e15: sqrt(q*) z resolved to 1e-15 relative). */
+  /** The largest sigma_w^2 and sigma_b^2 accepted (q* &lt;= 2e15: sqrt(q*) z resolved to 1e-15 relative). */
   public static final double MAX_VARIANCE = 1e15;
-  /** The smallest sigma_w^2 accepted: chi_1 >= 1e-8 sigma_w^2 stays a normal double (xi needs ln chi_1). */
+  /** The smallest sigma_w^2 accepted: chi_1 &gt;= 1e-8 sigma_w^2 stays a normal double (xi needs ln chi_1). */
   public static final double MIN_WEIGHT_VARIANCE = 1e-200;
   /** The smallest positive sigma_b^2 accepted: below, sigma_b^2 q-terms fall into subnormal numbers. */
   public static final double MIN_POSITIVE_BIAS_VARIANCE = 1e-300;
@@ -95,22 +95,22 @@ public final class MeanField {
   /**
    * The fixed point q* of the length map, or an {@link IllegalArgumentException} saying the length map grows
    * without bound (see {@link #unbounded}). Positively homogeneous phi (linear, relu; k = E[phi(z)^2], 1 and
-   * 1/2): q* = sigma_b^2 / (1 - sigma_w^2 k), defined for sigma_w^2 k < 1, and q* = 0 at sigma_w^2 k = 1 with
+   * 1/2): q* = sigma_b^2 / (1 - sigma_w^2 k), defined for sigma_w^2 k &lt; 1, and q* = 0 at sigma_w^2 k = 1 with
    * sigma_b^2 = 0 (the marginal line, where every q is a fixed point and q = 0 the one reached from the
-   * ordered side); otherwise the error (for relu: sigma_w^2 > 2, or sigma_w^2 = 2 with sigma_b^2 > 0). Other
+   * ordered side); otherwise the error (for relu: sigma_w^2 &gt; 2, or sigma_w^2 = 2 with sigma_b^2 &gt; 0). Other
    * phi: the positive root of F(q) - q, bracketed in [sigma_b^2, sigma_w^2 B^2 + sigma_b^2] for phi bounded
    * by B ({@link Activation#bound()}: tanh, erf), else in [sigma_b^2, h] with h grown by factors of 4 until
-   * F(h) < h (an error when none up to 1e300). With sigma_b^2 = 0 (phi(0) = 0 required), q* = 0 when
-   * sigma_w^2 phi'(0)^2 <= 1, else the root above (sigma_w^2 phi'(0)^2 - 1) / (4 sigma_w^2 phi'(0)^2) divided
-   * by 4 until F(q) > q there; for erf (phi'(0)^2 = 4 / pi) the relative accuracy of q* degrades like
+   * F(h) &lt; h (an error when none up to 1e300). With sigma_b^2 = 0 (phi(0) = 0 required), q* = 0 when
+   * sigma_w^2 phi'(0)^2 &lt;= 1, else the root above (sigma_w^2 phi'(0)^2 - 1) / (4 sigma_w^2 phi'(0)^2) divided
+   * by 4 until F(q) &gt; q there; for erf (phi'(0)^2 = 4 / pi) the relative accuracy of q* degrades like
    * 1e-16 / (sigma_w^2 4 / pi - 1) close above sigma_w^2 = pi / 4.
    *
    * <p>Tanh specifically: with sigma_b^2 = 0, q* = 0
-   * when sigma_w^2 <= 1, else the root in [(sigma_w^2 - 1) / (4 sigma_w^2), sigma_w^2] (near sigma_w^2 = 1,
+   * when sigma_w^2 &lt;= 1, else the root in [(sigma_w^2 - 1) / (4 sigma_w^2), sigma_w^2] (near sigma_w^2 = 1,
    * q* ~ (sigma_w^2 - 1) / 2 from tanh^2 x = x^2 - 2 x^4 / 3 + ...; below 1 - 1/sigma_w^2 = 1e-4 a
    * series in q gives q*, since the quadrature's rounding would decide the sign of F(q) - q). For tanh
    * below q = 0.25, F(q) - q is evaluated as (sigma_w^2 - 1) q + sigma_b^2 - sigma_w^2 E[x^2 - tanh^2 x],
-   * when |sigma_w^2 - 1| < 0.5, so that near sigma_w^2 = 1 q* does not lose the digits of the difference
+   * when |sigma_w^2 - 1| &lt; 0.5, so that near sigma_w^2 = 1 q* does not lose the digits of the difference
    * of two O(q) numbers.
    */
   public static double fixedPointQ(Activation phi, double varW, double varB, GaussianExpectation rule) {
@@ -185,7 +185,7 @@ public final class MeanField {
   }
 
   /**
-   * For an unbounded, not homogeneous phi: the first h = 4^j max(1, from) (h <= 1e300) with g(h) < 0, where
+   * For an unbounded, not homogeneous phi: the first h = 4^j max(1, from) (h &lt;= 1e300) with g(h) &lt; 0, where
    * g(q) = F(q) - q; NaN when there is none (the length map grows without bound).
    */
   private static double grownBracket(DoubleUnaryOperator g, double from) {
@@ -198,10 +198,10 @@ public final class MeanField {
   }
 
   /**
-   * Whether the length map q -> F(q) has no finite fixed point at (sigma_w^2, sigma_b^2), so that q grows
+   * Whether the length map q -&gt; F(q) has no finite fixed point at (sigma_w^2, sigma_b^2), so that q grows
    * without bound with depth and no mean-field point exists ({@link #of} and {@link #fixedPointQ} refuse it):
-   * for a positively homogeneous phi (k = {@link Activation#homogeneousMeanSquare()}) when sigma_w^2 k > 1,
-   * or sigma_w^2 k = 1 with sigma_b^2 > 0 (relu: sigma_w^2 > 2, or 2 with a bias; linear: > 1, or 1 with a
+   * for a positively homogeneous phi (k = {@link Activation#homogeneousMeanSquare()}) when sigma_w^2 k &gt; 1,
+   * or sigma_w^2 k = 1 with sigma_b^2 &gt; 0 (relu: sigma_w^2 &gt; 2, or 2 with a bias; linear: &gt; 1, or 1 with a
    * bias); never for a bounded phi (tanh, erf). (sigma_w^2, sigma_b^2) must be in the domain.
    */
   public static boolean unbounded(Activation phi, double varW, double varB) {
@@ -235,9 +235,9 @@ public final class MeanField {
   private static final double SMALL_Q = 0.25;
 
   /**
-   * x^2 - tanh^2 x >= 0 to ~1e-14 relative: (x - tanh x)(x + tanh x), with x - tanh x from its series
+   * x^2 - tanh^2 x &gt;= 0 to ~1e-14 relative: (x - tanh x)(x + tanh x), with x - tanh x from its series
    * x^3/3 - 2x^5/15 + 17x^7/315 - 62x^9/2835 + 1382x^11/155925 - 21844x^13/6081075 + 929569x^15/638512875
-   * for |x| < 0.2 (next term below 1e-16 relative) and directly beyond (error 3 eps / x^2 <= 1e-14).
+   * for |x| &lt; 0.2 (next term below 1e-16 relative) and directly beyond (error 3 eps / x^2 &lt;= 1e-14).
    */
   static double tanhSquareDeficit(double x) {
     double t = Math.tanh(x);
@@ -284,7 +284,7 @@ public final class MeanField {
     return phi.smooth() ? rule.expect(f, center, scale) : rule.expectWithEdgeAt(f, center, scale);
   }
 
-  /** The stable fixed point c* < 1 of the correlation map in the chaotic phase (chi_1 > 1). */
+  /** The stable fixed point c* &lt; 1 of the correlation map in the chaotic phase (chi_1 &gt; 1). */
   static double fixedPointC(Activation phi, double varW, double varB, double q, GaussianExpectation rule2) {
     DoubleUnaryOperator g = c -> (varW * correlation(phi, q, c, rule2, false) + varB) / q - c;
     if (varB == 0 && phi.odd()) {
@@ -307,11 +307,11 @@ public final class MeanField {
 
   /**
    * The critical sigma_w^2 where chi_1 = 1 at this sigma_b^2 (the order-to-chaos transition). Positively
-   * homogeneous phi: 1 / k for every sigma_b^2 (chi_1 = sigma_w^2 k; linear 1, relu 2; with sigma_b^2 > 0 the
+   * homogeneous phi: 1 / k for every sigma_b^2 (chi_1 = sigma_w^2 k; linear 1, relu 2; with sigma_b^2 &gt; 0 the
    * length map is unbounded there, see {@link #criticalQ}). Otherwise with sigma_b^2 = 0: 1 / phi'(0)^2
    * (tanh 1, erf pi / 4, where q* = 0). Tanh at large sigma_b^2: about 1.88 sqrt(sigma_b^2) (chi_1 ~
    * sigma_w^2 (4/3) / sqrt(2 pi q*)); refused when above {@value #MAX_VARIANCE}. The root is bracketed
-   * upwards from 1 / phi'(0)^2 (where chi_1 <= 1 when |phi'| is largest at 0, as for tanh and erf).
+   * upwards from 1 / phi'(0)^2 (where chi_1 &lt;= 1 when |phi'| is largest at 0, as for tanh and erf).
    */
   public static double criticalWeightVariance(Activation phi, double varB) {
     check(1, varB);
@@ -350,7 +350,7 @@ public final class MeanField {
   /**
    * q* at the critical sigma_w^2 {@code criticalVarW} ({@link #criticalWeightVariance}): for a positively
    * homogeneous phi (linear, relu; {@link Activation#homogeneousMeanSquare()}) 0 with sigma_b^2 = 0 and
-   * +Infinity with sigma_b^2 > 0, where the length map has no finite fixed point (q* = sigma_b^2 / (1 - 1));
+   * +Infinity with sigma_b^2 &gt; 0, where the length map has no finite fixed point (q* = sigma_b^2 / (1 - 1));
    * else {@link #fixedPointQ} there.
    */
   public static double criticalFixedPointQ(Activation phi, double criticalVarW, double varB) {

@@ -8,9 +8,9 @@ import org.nnstm.tensor.Activation;
  * pre-activation second moments q_a^l = E[(z_{a,i}^l)^2] (a = 1, 2) and q_12^l = E[z_{1,i}^l z_{2,i}^l],
  * at infinite width, where each pre-activation pair is a centred Gaussian.
  * <pre>
- *   input (layer 0 -> 1, no activation on the input):
+ *   input (layer 0 -&gt; 1, no activation on the input):
  *     q_a^1 = sigma_w^2 |x_a|^2 / n_0 + sigma_b^2,   q_12^1 = sigma_w^2 (x_1 . x_2) / n_0 + sigma_b^2
- *   hidden (l -> l+1):
+ *   hidden (l -&gt; l+1):
  *     q_a^{l+1}  = sigma_w^2 E_z[phi(sqrt(q_a^l) z)^2] + sigma_b^2
  *     q_12^{l+1} = sigma_w^2 E[phi(u_1) phi(u_2)] + sigma_b^2,
  *       u_1 = sqrt(q_1) z_1, u_2 = sqrt(q_2) (c z_1 + sqrt(1 - c^2) z_2), c = q_12 / sqrt(q_1 q_2)
@@ -41,7 +41,7 @@ public final class TwoInputMaps {
     return new Moments(varW * input.q1() + varB, varW * input.q2() + varB, varW * input.q12() + varB);
   }
 
-  /** Layer l+1 from layer l (l >= 1) with {@code RULE}. */
+  /** Layer l+1 from layer l (l &gt;= 1) with {@code RULE}. */
   public static Moments next(Activation phi, double varW, double varB, Moments m) {
     return next(phi, varW, varB, m, RULE);
   }

@@ -8,7 +8,7 @@ import org.nnstm.tensor.Activation;
  * linear layers, with phi = {@code hidden} after layers 1..L-1 and {@code output} after layer L, each any
  * {@link Activation}. The reference "Gaussian feedforward" networks use tanh everywhere, the last layer
  * included ({@link #tanh}); {@link #of} does the same with another activation. With
- * {@code biases == false} every layer is h -> W h (the deep linear Bayesian networks of the prior
+ * {@code biases == false} every layer is h -&gt; W h (the deep linear Bayesian networks of the prior
  * module): the biases stay exactly zero, whatever sigma_b^2 says, and are never trained.
  */
 public record NetworkSpec(int[] widths, Activation hidden, Activation output, boolean biases) {

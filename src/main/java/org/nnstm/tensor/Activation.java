@@ -74,7 +74,7 @@ public enum Activation {
     }
   },
   /**
-   * phi(z) = max(0, z) (written z < 0 ? 0 : z, so NaN propagates), phi'(z) = [z > 0] (0 at the kink z = 0),
+   * phi(z) = max(0, z) (written z &lt; 0 ? 0 : z, so NaN propagates), phi'(z) = [z &gt; 0] (0 at the kink z = 0),
    * phi'' = 0. Positively homogeneous: E_z[relu(z)^2] = 1/2 for z ~ N(0, 1).
    */
   RELU(2) {
@@ -185,7 +185,7 @@ public enum Activation {
 
   /**
    * E_z[phi(z)^2] for z ~ N(0, 1) when phi is positively homogeneous of degree 1 (phi(a z) = a phi(z) for
-   * all a > 0, i.e. phi(z) = alpha z for z > 0 and beta z for z < 0), else NaN (the default). Then the
+   * all a &gt; 0, i.e. phi(z) = alpha z for z &gt; 0 and beta z for z &lt; 0), else NaN (the default). Then the
    * length map is linear, F(q) = sigma_w^2 k q + sigma_b^2 with k this value, and chi_1 = sigma_w^2
    * E[phi'(z)^2] = sigma_w^2 (alpha^2 + beta^2) / 2 = sigma_w^2 k for every q: mean field uses k in closed
    * form (q* = sigma_b^2 / (1 - sigma_w^2 k), critical sigma_w^2 = 1 / k).
@@ -228,7 +228,7 @@ public enum Activation {
    *       sum_n 2^n x^(2n+1) / (1 3 5 ... (2n+1)) (no cancellation);</li>
    *   <li>from 2 to below 6: 1 - erfc(x), erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2)
    *       / (x + ...)))), the continued fraction evaluated backwards from a depth of 57 at x = 2 down to 5 near
-   *       x = 6 (erfc changed by below 1e-18 absolute from deeper; erfc <= 4.7e-3 here, so 1 - erfc loses
+   *       x = 6 (erfc changed by below 1e-18 absolute from deeper; erfc &lt;= 4.7e-3 here, so 1 - erfc loses
    *       nothing);</li>
    *   <li>6 and above: 1 (erfc(6) = 2.2e-17 is below half an ulp of 1).</li>
    * </ul>
@@ -274,7 +274,7 @@ public enum Activation {
     return x < 0 ? -r : r;
   }
 
-  /** 1 / n rounded to double, n < 128 (the series of {@link #erf} multiply instead of divide). */
+  /** 1 / n rounded to double, n &lt; 128 (the series of {@link #erf} multiply instead of divide). */
   private static final double[] RECIPROCAL = new double[128];
 
   static {

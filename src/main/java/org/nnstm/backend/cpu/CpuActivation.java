@@ -10,7 +10,7 @@ import org.nnstm.tensor.Activation;
  * <ul>
  *   <li>TANH: {@link FastTanh} forward (max error 4.0e-7); backward from the output, g (1 - y^2).</li>
  *   <li>IDENTITY: y = z; g unchanged.</li>
- *   <li>RELU: y = z < 0 ? 0 : z (NaN propagates); g [z > 0].</li>
+ *   <li>RELU: y = z &lt; 0 ? 0 : z (NaN propagates); g [z &gt; 0].</li>
  *   <li>ERF: forward {@link #erf(float)}, a float rational approximation (max absolute error 4.5e-7);
  *       backward g (2 / sqrt(pi)) exp(-z^2) evaluated in double from z and rounded once to float
  *       (the GPU: erff, and expf of the exactly split -z^2).</li>
@@ -19,7 +19,7 @@ import org.nnstm.tensor.Activation;
 final class CpuActivation {
   private CpuActivation() {}
 
-  /** y[i] = phi(z[i]) for i < n (z and y may be the same array). Modifies y. */
+  /** y[i] = phi(z[i]) for i &lt; n (z and y may be the same array). Modifies y. */
   static void forward(Activation phi, float[] z, float[] y, int n) {
     switch (phi) {
       case TANH -> FastTanh.tanh(z, y, n);
@@ -39,8 +39,8 @@ final class CpuActivation {
   }
 
   /**
-   * g[i] = g[i] phi'(z_i) for i < n, where z_i and y_i = phi(z_i) are elements {@code at + i} of {@code z} and
-   * {@code y}; each activation reads only the one of the two it needs into {@code buf} (length >= n).
+   * g[i] = g[i] phi'(z_i) for i &lt; n, where z_i and y_i = phi(z_i) are elements {@code at + i} of {@code z} and
+   * {@code y}; each activation reads only the one of the two it needs into {@code buf} (length &gt;= n).
    * Modifies g and buf.
    */
   static void backward(Activation phi, float[] g, FloatBuffer z, FloatBuffer y, int at, float[] buf, int n) {
