@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.GridResults;
+import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.experiment.PhaseDiagram;
+import org.nnstm.tensor.Activation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +46,8 @@ public final class PlotCommand extends CommonOptions.Group {
       }
       Path png = out == null ? dir.resolve("phase-diagram.png")
           : Files.isDirectory(out) ? out.resolve("phase-diagram.png") : out;
-      PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells));
+      Activation phi = CriticalityGrid.activation(dir);
+      PhaseDiagram.draw(png, cells, PhaseDiagram.title(cells, phi), phi);
       streams.out().println(png);
       return 0;
     }

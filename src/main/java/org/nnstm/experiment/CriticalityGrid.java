@@ -26,6 +26,7 @@ import org.nnstm.run.ReferenceFiles;
 import org.nnstm.run.RunMemory;
 import org.nnstm.run.RunStore;
 import org.nnstm.run.TrainingRun;
+import org.nnstm.io.RunManifest;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 
@@ -336,11 +337,21 @@ public final class CriticalityGrid {
       throw new IllegalArgumentException(dir + " holds no acc-{tag}-{depth}.hdf5 files");
     }
     GridResults.writeCsv(dir.resolve("grid.csv"), cells);
-    // LEAD: the one call site of the grid's mean-field theory curve (xi_c, 6 xi_c), drawn for tanh as before.
-    // Switch it to the grid's activation here: Plan.activation(), recorded in the manifest's settings as
-    // "activation" (absent = tanh), readable with plan(RunManifest.readSettings(dir), 1, 1, memory).
-    PhaseDiagram.draw(figure, cells, PhaseDiagram.title(cells));
+    Activation phi = activation(dir);
+    PhaseDiagram.draw(figure, cells, PhaseDiagram.title(cells, phi), phi);
     return cells;
+  }
+
+  /**
+   * The hidden activation of the grid in dir, from its run manifest ({@code activation}; absent, or no manifest
+   * as in grids written before manifests: tanh).
+   */
+  public static Activation activation(Path dir) throws IOException {
+    if (!RunManifest.exists(dir)) {
+      return Activation.TANH;
+    }
+    String name = RunManifest.readSettings(dir).get("activation");
+    return name == null ? Activation.TANH : Activation.named(name);
   }
 
   /** The claim unit of a depth group in the run directory ({@link RunStore#tryClaim}). */
