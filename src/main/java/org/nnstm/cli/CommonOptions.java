@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.nnstm.data.Mnist;
 import org.nnstm.nn.Layouts;
 import org.nnstm.tensor.Activation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -184,50 +186,69 @@ public final class CommonOptions {
   }
 
   /**
-   * {@code --var-w} as a grid of sigma_w^2 values: a list or a range a:b:s ({@link Ranges}). Take
-   * {@link OptionalVarWGrid} or {@link RequiredVarWGrid}: the same option, optional or required.
+   * {@code --var-w}: weight variances sigma_w^2 as a list or a range a:b:s ({@link Ranges}); what they vary (a grid,
+   * one per layer) the command says. Take {@link VarW} (optional, with a default where a command gives it one:
+   * {@code new CommonOptions.VarW("8")}) or {@link RequiredVarW} (picocli's usage error when missing).
    */
-  public abstract static class VarWGrid {
+  public abstract static class VarWValues {
     static final String LABEL = "LIST|A:B:S";
-    static final String HELP = "Weight variances sigma_w^2: a list 1.0,1.5 or a range 1.0:3.0:0.05 (B included).";
+    static final String HELP = "Weight variance(s) sigma_w^2: a list 1.0,1.5,2.0 or a range 1.0:3.0:0.05 (B "
+        + "included); see above for what they vary.";
 
-    String varW;
+    /** The text given (or the default), or null. */
+    abstract String text();
 
-    /** Whether --var-w was given. */
+    /** Whether --var-w was given (or has a default). */
     public boolean given() {
-      return varW != null;
+      return text() != null;
     }
 
     /** The values; an error when --var-w was not given. */
     public double[] values() {
-      if (varW == null) {
-        throw new IllegalArgumentException("--var-w is required");
+      return required(null);
+    }
+
+    /** The values; when --var-w is missing, an error naming the command that needs it (or none: null). */
+    double[] required(String command) {
+      if (text() == null) {
+        throw new IllegalArgumentException(command == null ? "--var-w is required" : command + " needs --var-w");
       }
-      return Ranges.doubles("--var-w", varW);
+      return Ranges.doubles("--var-w", text());
     }
   }
 
-  /** {@link VarWGrid}, optional: for a command that can run without a grid. */
-  public static final class OptionalVarWGrid extends VarWGrid {
+  /** {@link VarWValues}, optional: for a command that can run without it, or that gives it a default. */
+  public static final class VarW extends VarWValues {
     @Option(names = "--var-w", paramLabel = LABEL, description = HELP)
-    void set(String text) {
-      varW = text;
+    String varW;
+
+    VarW() {}
+
+    VarW(String defaultText) {
+      varW = defaultText;
+    }
+
+    @Override
+    String text() {
+      return varW;
     }
   }
 
-  /** {@link VarWGrid}, required (picocli's usage error when missing). */
-  public static final class RequiredVarWGrid extends VarWGrid {
+  /** {@link VarWValues}, required (picocli's usage error when missing). */
+  public static final class RequiredVarW extends VarWValues {
     @Option(names = "--var-w", required = true, paramLabel = LABEL, description = HELP)
-    void set(String text) {
-      varW = text;
+    String varW;
+
+    @Override
+    String text() {
+      return varW;
     }
   }
 
   /** {@code --var-b}: the bias variance sigma_b^2 (default 0.05). */
   public static final class VarB {
-    @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V",
-        description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
-    double varB;
+    @Option(names = "--var-b", paramLabel = "V", description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
+    double varB = 0.05;
 
     public double value() {
       return varB;
@@ -300,10 +321,10 @@ public final class CommonOptions {
     }
   }
 
-  /** {@code --seed}: the first seed; model or network k of a run gets seed + k. */
+  /** {@code --seed}: the first seed; network k of a run gets seed + k. */
   public static final class Seed {
-    @Option(names = "--seed", defaultValue = "0",
-        description = "First seed: model or network k gets seed + k (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed: of the first network where there are several, each next one "
+        + "seed + 1 (default: ${DEFAULT-VALUE}).")
     long seed;
 
     public long value() {
@@ -311,13 +332,117 @@ public final class CommonOptions {
     }
   }
 
+  /** {@code --seeds}: models per setting. */
+  static final class Seeds {
+    @Option(names = "--seeds", description = "Seeds per sigma_w^2 (cell): seed, seed+1, ... (default: "
+        + "${DEFAULT-VALUE}).")
+    int seeds = 1;
+  }
+
+  /** {@code --epochs}, its default by construction: {@code new CommonOptions.Epochs(5)}. */
+  static final class Epochs {
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    Epochs() {}
+
+    Epochs(int epochs) {
+      this.epochs = epochs;
+    }
+
+    /** The epochs; an error below 1. */
+    int atLeastOne() {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+      }
+      return epochs;
+    }
+  }
+
+  /** {@code --lr} and {@code --batch} of plain SGD, defaults by construction. */
+  static final class Sgd {
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--batch", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    Sgd() {}
+
+    Sgd(float lr, int batch) {
+      this.lr = lr;
+      this.batch = batch;
+    }
+  }
+
+  /** {@code --train-limit}. */
+  static final class TrainLimit {
+    @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only.")
+    Integer trainLimit;
+
+    /** The training images used: N, at most the 50,000 of the training split. */
+    int images() {
+      return trainLimit == null ? Mnist.TRAIN : Math.min(trainLimit, Mnist.TRAIN);
+    }
+  }
+
+  /** {@code --memory}, its default by construction: {@code new CommonOptions.Memory(4)}. */
+  static final class Memory {
+    @Option(names = "--memory", paramLabel = "GiB", description = "Backend memory one pass of networks may use, in "
+        + "GiB (default: ${DEFAULT-VALUE}).")
+    double memoryGiB;
+
+    Memory() {}
+
+    Memory(double memoryGiB) {
+      this.memoryGiB = memoryGiB;
+    }
+  }
+
+  /** {@code --out DIR}, optional (the command says when it is needed). */
+  static final class Out {
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
+    Path out;
+  }
+
   /** {@code --out DIR}, required: the directory a run writes its results into. */
-  public static final class OutDir {
+  static final class RequiredOut {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
+  }
 
-    public Path value() {
-      return out;
-    }
+  /**
+   * The MNIST ensembles of train and grid: the networks ({@code --layout}, {@code --activation}, {@code --var-w},
+   * {@code --var-b}), the seeds, {@code --epochs} (default 5), {@code --train-limit} and {@code --memory}
+   * (default 6 GiB).
+   */
+  static final class MnistEnsemble {
+    @Option(names = "--layout", paramLabel = "wide|decimated", description = "Width layout (default: "
+        + "${DEFAULT-VALUE}): wide = 784 x (L-1), 400, 10; decimated = 784 - floor(774/L) i, then 10.")
+    String layout = "wide";
+
+    @Mixin
+    ActivationOption activation;
+
+    @Mixin
+    VarW varW;
+
+    @Mixin
+    VarB varB;
+
+    @Mixin
+    Epochs epochs = new Epochs(5);
+
+    @Mixin
+    Seed seed;
+
+    @Mixin
+    Seeds seeds;
+
+    @Mixin
+    TrainLimit trainLimit;
+
+    @Mixin
+    Memory memory = new Memory(6);
   }
 }

@@ -28,39 +28,18 @@ import picocli.CommandLine.Option;
             + "nnstm grid --slurm --resubmit DIR"})
 public final class GridCommand extends MnistRunCommand {
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.MnistEnsemble run;
 
   @Option(names = "--depth", paramLabel = "LIST|A:B:S", description = "Depths (list or range), e.g. 10:70:3.")
   String depth;
 
   @Mixin
-  RunOptions.VarB varB;
-
-  @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
-
-  @Mixin
-  RunOptions.Out out;
-
-  @Mixin
-  RunOptions.Seeds seeds;
-
-  @Mixin
-  RunOptions.Seed seed;
-
-  @Mixin
-  RunOptions.Network network;
-
-  @Mixin
-  RunOptions.TrainLimit trainLimit;
+  CommonOptions.Out out;
 
   @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
       description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
           + "the least-loaded shard; an empty shard succeeds doing nothing.")
   String shard;
-
-  @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(6);
 
   @Option(names = "--collect", paramLabel = "DIR",
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
@@ -126,7 +105,7 @@ public final class GridCommand extends MnistRunCommand {
       return 0;
     }
     Path out = this.out.out;
-    if (varW.varW == null || depth == null || out == null) {
+    if (!run.varW.given() || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
     int[] sh = parseShard(shard);
@@ -135,7 +114,7 @@ public final class GridCommand extends MnistRunCommand {
     if (slurm) {
       return submit(plan, err);
     }
-    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
+    Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
     RunProvenance.check("grid", settings, out);
     if (CriticalityGrid.shard(plan).isEmpty()) {
       err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
@@ -143,7 +122,7 @@ public final class GridCommand extends MnistRunCommand {
       err.flush();
       return 0;
     }
-    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, false);
+    DataOptions.Splits data = dataOptions.load(err, run.trainLimit.trainLimit, false);
     CriticalityGrid.Outcome outcome;
     boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
     plan.requireFits(cpu);
@@ -179,7 +158,7 @@ public final class GridCommand extends MnistRunCommand {
     if (!RunManifest.exists(dir)) {
       throw new IllegalArgumentException(dir + " holds no grid (no " + RunManifest.FILE + ")");
     }
-    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
+    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, run.memory.memoryGiB);
   }
 
   /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
@@ -195,7 +174,7 @@ public final class GridCommand extends MnistRunCommand {
     }
     GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
     Path out = this.out.out;
-    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
+    Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
     String grid = GridSlurm.gridScript(out, o, shardArgs());
     String collectScript = GridSlurm.collectScript(out, o);
     PrintWriter stdout = stdout();
@@ -246,12 +225,10 @@ public final class GridCommand extends MnistRunCommand {
 
   /** The plan from the options, as shard i of n. */
   CriticalityGrid.Plan plan(int i, int n) {
-    if (epochs.epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
-    }
-    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW.varW), Ranges.ints("--depth", depth), varB.varB,
-        seed.seed, seeds.seeds, network.layout, epochs.epochs, EnsembleTrainer.Config.reference(), i, n,
-        memory.memoryGiB, network.activation());
+    int e = run.epochs.atLeastOne();
+    return new CriticalityGrid.Plan(run.varW.values(), Ranges.ints("--depth", depth), run.varB.varB,
+        run.seed.seed, run.seeds.seeds, run.layout, e, EnsembleTrainer.Config.reference(), i, n,
+        run.memory.memoryGiB, run.activation.phi());
   }
 
   static int[] parseShard(String text) {
@@ -272,7 +249,7 @@ public final class GridCommand extends MnistRunCommand {
    */
   private int collect(Path dir, PrintWriter err) throws Exception {
     if (RunManifest.exists(dir)) {
-      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
+      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, run.memory.memoryGiB);
       int missing = CriticalityGrid.incomplete(dir, plan, CriticalityGrid.cells(plan)).size();
       if (missing > 0) {
         throw new IllegalArgumentException(dir + ": " + missing + " of " + CriticalityGrid.cells(plan).size()

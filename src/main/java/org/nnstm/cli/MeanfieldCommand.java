@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {MeanfieldCommand.Critical.class})
 public final class MeanfieldCommand implements Callable<Integer> {
   @Mixin
-  CommonOptions.OptionalVarWGrid varW;
+  CommonOptions.VarW varW;
 
   @Mixin
   Model model;

@@ -38,7 +38,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
 
   /** Weight variances sigma_l^2: one value for every layer, or one per layer. */
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.VarW varW;
 
   @Option(names = "--input", paramLabel = "mnist:INDEX",
       description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
@@ -53,7 +53,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
   int networks;
 
   @Mixin
-  RunOptions.Seed seed;
+  CommonOptions.Seed seed;
 
   @Option(names = "--train-epochs", defaultValue = "0", paramLabel = "E",
       description = "Train the first --train-networks networks for E epochs of plain SGD on MNIST (default: none).")
@@ -66,10 +66,10 @@ public final class PriorCompareCommand extends MnistRunCommand {
   Integer trainNetworks;
 
   @Mixin
-  RunOptions.TrainLimit trainLimit;
+  CommonOptions.TrainLimit trainLimit;
 
   @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.01f, 64);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.01f, 64);
 
   @Option(names = "--langevin-beta", paramLabel = "B",
       description = "Also run Langevin dynamics at inverse temperature B >= 0 (potential B * total cross-entropy "
@@ -85,13 +85,13 @@ public final class PriorCompareCommand extends MnistRunCommand {
   double langevinStep;
 
   @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(4);
+  CommonOptions.Memory memory = new CommonOptions.Memory(4);
 
   @Mixin
-  RunOptions.RequiredOut outDir;
+  CommonOptions.RequiredOut outDir;
 
   @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
   Integer execute() throws Exception {
@@ -99,7 +99,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
     PrintWriter err = stderr();
     int[] w = Layouts.parse(widths);
     Path out = outDir.out;
-    double[] v = Ranges.doubles("--var-w", varW.required("prior compare"));
+    double[] v = varW.required("prior compare");
     int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
@@ -177,7 +177,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths, varW.varW, input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
+        widths, varW.text(), input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
         sgd.batch, langevinBeta,
         steps, langevinStep);
   }
@@ -208,12 +208,12 @@ public final class PriorCompareCommand extends MnistRunCommand {
   }
 
   private void report(PrintWriter outW, PriorComparison.Result r) {
-    if (!json.json) {
+    if (!json.json()) {
       outW.println("kind      ensemble  networks  js_distance");
     }
     for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
       for (PriorComparison.Curve curve : c.curves()) {
-        if (json.json) {
+        if (json.json()) {
           Map<String, Object> o = new LinkedHashMap<>();
           o.put("kind", c.kind());
           o.put("ensemble", curve.ensemble());

@@ -34,7 +34,7 @@ public final class RegressCommand extends MnistRunCommand {
   static final int DIVERGED = 3;
 
   @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(10);
+  CommonOptions.Epochs epochs = new CommonOptions.Epochs(10);
 
   @Option(names = "--target-std", defaultValue = "0.1", paramLabel = "S",
       description = "Standard deviation of the target bumps, in class units (default: ${DEFAULT-VALUE}).")
@@ -65,14 +65,14 @@ public final class RegressCommand extends MnistRunCommand {
 
   /** Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer. */
   @Mixin
-  RunOptions.VarW varW = new RunOptions.VarW("8");
+  CommonOptions.VarW varW = new CommonOptions.VarW("8");
 
   @Option(names = "--readout-var", defaultValue = "0", paramLabel = "V",
       description = "Gaussian init: sigma^2 of the last layer; 0 starts it at zero (default: ${DEFAULT-VALUE}).")
   double readoutVar;
 
   @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.05f, 32);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.05f, 32);
 
   @Option(names = "--l2", defaultValue = "0", paramLabel = "L",
       description = "L2 penalty L * sum W^2, reported apart from the data term; it decays the weights on a time "
@@ -81,17 +81,17 @@ public final class RegressCommand extends MnistRunCommand {
   float l2;
 
   @Mixin
-  RunOptions.Seed seed;
+  CommonOptions.Seed seed;
 
   @Mixin
-  RunOptions.TrainLimit trainLimit;
+  CommonOptions.TrainLimit trainLimit;
 
   @Option(names = "--test-digits", defaultValue = "6", paramLabel = "N",
       description = "Test images whose predictions are drawn (default: ${DEFAULT-VALUE}).")
   int testDigits;
 
   @Mixin
-  RunOptions.Out outDir;
+  CommonOptions.Out outDir;
 
   private Path out;
 
@@ -100,7 +100,7 @@ public final class RegressCommand extends MnistRunCommand {
   boolean referenceOnly;
 
   @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
   Integer execute() throws Exception {
@@ -192,7 +192,7 @@ public final class RegressCommand extends MnistRunCommand {
       default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
           + hiddenActivation + "'");
     }
-    double[] hv = Ranges.doubles("--var-w", varW.varW);
+    double[] hv = varW.values();
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
           + Arrays.toString(hv));
@@ -217,7 +217,7 @@ public final class RegressCommand extends MnistRunCommand {
   }
 
   private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
-    if (json.json) {
+    if (json.json()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("reference", "least_squares");
       o.put("lambda", ref.lambda());
@@ -239,7 +239,7 @@ public final class RegressCommand extends MnistRunCommand {
 
   private void print(PrintWriter outW, MnistRegression.Plan plan, EpochReport<? extends MnistRegression.Metrics> r,
                      MnistRegression.Reference ref) {
-    if (!json.json && r.epoch() == 0) {
+    if (!json.json() && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
           + "     val_kl    val_dec  val_bin  objective   gap         seconds");
     }
@@ -248,7 +248,7 @@ public final class RegressCommand extends MnistRunCommand {
       MnistRegression.Metrics v = r.validation();
       double objective = t.mse()[k] + t.l2()[k];
       double gap = objective - ref.trainMse();
-      if (json.json) {
+      if (json.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("g", plan.g()[k]);
         o.put("epoch", r.epoch());

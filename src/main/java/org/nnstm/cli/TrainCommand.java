@@ -35,37 +35,19 @@ public final class TrainCommand extends MnistRunCommand {
   String output;
 
   @Mixin
-  RunOptions.Network network;
+  CommonOptions.MnistEnsemble run;
 
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.RequiredOut out;
 
   @Mixin
-  RunOptions.VarB varB;
-
-  @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
-
-  @Mixin
-  RunOptions.RequiredOut out;
-
-  @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.005f, 64);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.005f, 64);
 
   @Option(names = "--momentum", defaultValue = "0.8", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Mixin
-  RunOptions.Seed seed;
-
-  @Mixin
-  RunOptions.Seeds seeds;
-
   @Option(names = "--shuffle", description = "Shuffle the training set every epoch (seeded by --seed).")
   boolean shuffle;
-
-  @Mixin
-  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--test", description = "Evaluate on the 10,000 test images instead of the validation split.")
   boolean test;
@@ -89,20 +71,17 @@ public final class TrainCommand extends MnistRunCommand {
   Integer maxModels;
 
   @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(6);
-
-  @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
   Integer execute() throws Exception {
     PrintWriter outW = stdout();
     PrintWriter err = stderr();
     MnistTraining.Plan plan = plan();
-    Map<String, String> settings = MnistTraining.settings(plan, trainLimit.images(),
+    Map<String, String> settings = MnistTraining.settings(plan, run.trainLimit.images(),
         test ? "test (t10k)" : "validation (training-file images 50000..59999)");
     RunProvenance.check("train", settings, out.out);
-    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, test);
+    DataOptions.Splits data = dataOptions.load(err, run.trainLimit.trainLimit, test);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
@@ -122,7 +101,7 @@ public final class TrainCommand extends MnistRunCommand {
         MnistTraining.run(backend, plan, data.train(), data.validation(), out.out, provenance, line -> {
           err.println("nnstm: " + line);
           err.flush();
-        }, Listener.all(progress, new EpochPrinter(outW, err, json.json)));
+        }, Listener.all(progress, new EpochPrinter(outW, err, json.json())));
       }
     }
     return 0;
@@ -130,10 +109,8 @@ public final class TrainCommand extends MnistRunCommand {
 
   /** The plan from the options. */
   private MnistTraining.Plan plan() {
-    double[] vw = Ranges.doubles("--var-w", varW.required("train"));
-    if (epochs.epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
-    }
+    double[] vw = run.varW.required("train");
+    int e = run.epochs.atLeastOne();
     if (hookSamples < 1) {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
@@ -142,8 +119,8 @@ public final class TrainCommand extends MnistRunCommand {
     }
     NetworkSpec net = networkSpec();
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(sgd.lr, momentum, sgd.batch);
-    return new MnistTraining.Plan(net, vw, varB.varB, seed.seed, seeds.seeds, cfg, epochs.epochs, shuffle, params,
-        hooks ? hookSamples : 0, everyEpoch, maxModels, memory.memoryGiB);
+    return new MnistTraining.Plan(net, vw, run.varB.varB, run.seed.seed, run.seeds.seeds, cfg, e, shuffle, params,
+        hooks ? hookSamples : 0, everyEpoch, maxModels, run.memory.memoryGiB);
   }
 
   private NetworkSpec networkSpec() {
@@ -153,7 +130,7 @@ public final class TrainCommand extends MnistRunCommand {
       case "linear": outAct = Activation.IDENTITY; break;
       default: throw new IllegalArgumentException("--output must be tanh or linear, got '" + output + "'");
     }
-    Activation hidden = network.activation();
+    Activation hidden = run.activation.phi();
     int[] w;
     if (widths != null) {
       if (depth != null) {
@@ -164,7 +141,7 @@ public final class TrainCommand extends MnistRunCommand {
       if (depth == null) {
         throw new IllegalArgumentException("--depth is required (or --widths)");
       }
-      w = Layouts.named(network.layout, depth);
+      w = Layouts.named(run.layout, depth);
     }
     if (w[0] != Layouts.INPUT || w[w.length - 1] != Layouts.CLASSES) {
       throw new IllegalArgumentException("MNIST networks need input width 784 and output width 10, got widths "
