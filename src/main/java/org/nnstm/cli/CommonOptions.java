@@ -321,10 +321,10 @@ public final class CommonOptions {
     }
   }
 
-  /** {@code --seed}: the first seed; network k of a run gets seed + k. */
+  /** {@code --seed}: the random seed; network k of a run gets seed + k. */
   public static final class Seed {
-    @Option(names = "--seed", description = "Seed: of the first network where there are several, each next one "
-        + "seed + 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Random seed; where there are several networks, the first one's, each "
+        + "next one seed + 1 (default: ${DEFAULT-VALUE}).")
     long seed;
 
     public long value() {

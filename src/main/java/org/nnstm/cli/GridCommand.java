@@ -88,20 +88,19 @@ public final class GridCommand extends MnistRunCommand {
   }
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter stdout, PrintWriter err) throws Exception {
     if (collect != null) {
       return collect(collect, err);
     }
     if (status != null) {
-      GridSlurm.status(spec.commandLine().getOut(), status, recordedPlan(status));
+      GridSlurm.status(stdout, status, recordedPlan(status));
       return 0;
     }
     if (resubmit != null) {
       if (!slurm) {
         throw new IllegalArgumentException("--resubmit needs --slurm (nnstm grid --slurm --resubmit DIR)");
       }
-      GridSlurm.resubmit(spec.commandLine().getOut(), resubmit, recordedPlan(resubmit));
+      GridSlurm.resubmit(stdout, resubmit, recordedPlan(resubmit));
       return 0;
     }
     Path out = this.out.out;

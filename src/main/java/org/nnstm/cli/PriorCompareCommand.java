@@ -4,7 +4,6 @@ import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,9 +93,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
   CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
     int[] w = Layouts.parse(widths);
     Path out = outDir.out;
     double[] v = varW.required("prior compare");
@@ -214,12 +211,8 @@ public final class PriorCompareCommand extends MnistRunCommand {
     for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
       for (PriorComparison.Curve curve : c.curves()) {
         if (json.json()) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("kind", c.kind());
-          o.put("ensemble", curve.ensemble());
-          o.put("networks", curve.networks());
-          o.put("js_distance", curve.jsDistance());
-          outW.println(JsonLine.of(o));
+          outW.println(JsonLine.of("kind", c.kind(), "ensemble", curve.ensemble(), "networks", curve.networks(),
+              "js_distance", curve.jsDistance()));
         } else {
           outW.printf(Locale.ROOT, "%-9s %-9s %8d  %.6f%n", c.kind(), curve.ensemble(), curve.networks(),
               curve.jsDistance());

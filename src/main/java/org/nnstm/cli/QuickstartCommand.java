@@ -55,9 +55,7 @@ public final class QuickstartCommand extends MnistRunCommand {
   static final int EPOCHS = 3;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter err = stderr();
-    PrintWriter stdout = stdout();
+  Integer execute(PrintWriter stdout, PrintWriter err) throws Exception {
     long start = System.nanoTime();
     Mnist mnist = dataOptions.mnist(err);
     StringBuilder summary = new StringBuilder();

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.nnstm.experiment.MnistRegression;
@@ -103,9 +102,7 @@ public final class RegressCommand extends MnistRunCommand {
   CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
     out = outDir.out;
     MnistRegression.Plan plan = plan();
     if (testDigits < 0) {
@@ -218,16 +215,9 @@ public final class RegressCommand extends MnistRunCommand {
 
   private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
     if (json.json()) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("reference", "least_squares");
-      o.put("lambda", ref.lambda());
-      o.put("train_mse", ref.trainMse());
-      o.put("train_acc_decoded", ref.trainAccDecoded());
-      o.put("val_mse", ref.valMse());
-      o.put("val_acc_decoded", ref.valAccDecoded());
-      o.put("val_acc_bin", ref.valAccBin());
-      o.put("seconds", ref.seconds());
-      outW.println(JsonLine.of(o));
+      outW.println(JsonLine.of("reference", "least_squares", "lambda", ref.lambda(), "train_mse", ref.trainMse(),
+          "train_acc_decoded", ref.trainAccDecoded(), "val_mse", ref.valMse(), "val_acc_decoded",
+          ref.valAccDecoded(), "val_acc_bin", ref.valAccBin(), "seconds", ref.seconds()));
     } else {
       outW.printf(Locale.ROOT, "reference (closed-form least-squares linear map, no bias, lambda %.3e; a reference, "
           + "not a bound): train_mse %.6e (the objective's floor for l2 = 0, g = 0)  val_mse %.6e  val_dec %.4f  "
@@ -249,23 +239,11 @@ public final class RegressCommand extends MnistRunCommand {
       double objective = t.mse()[k] + t.l2()[k];
       double gap = objective - ref.trainMse();
       if (json.json()) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("g", plan.g()[k]);
-        o.put("epoch", r.epoch());
-        o.put("train_mse", t.mse()[k]);
-        o.put("train_l2", t.l2()[k]);
-        o.put("train_kl", t.kl()[k]);
-        o.put("train_acc_decoded", t.accDecoded()[k]);
-        o.put("train_acc_bin", t.accBin()[k]);
-        o.put("val_mse", v.mse()[k]);
-        o.put("val_l2", v.l2()[k]);
-        o.put("val_kl", v.kl()[k]);
-        o.put("val_acc_decoded", v.accDecoded()[k]);
-        o.put("val_acc_bin", v.accBin()[k]);
-        o.put("train_objective", objective);
-        o.put("objective_gap", gap);
-        o.put("seconds", r.seconds());
-        outW.println(JsonLine.of(o));
+        outW.println(JsonLine.of("g", plan.g()[k], "epoch", r.epoch(), "train_mse", t.mse()[k], "train_l2",
+            t.l2()[k], "train_kl", t.kl()[k], "train_acc_decoded", t.accDecoded()[k], "train_acc_bin",
+            t.accBin()[k], "val_mse", v.mse()[k], "val_l2", v.l2()[k], "val_kl", v.kl()[k], "val_acc_decoded",
+            v.accDecoded()[k], "val_acc_bin", v.accBin()[k], "train_objective", objective, "objective_gap", gap,
+            "seconds", r.seconds()));
       } else {
         outW.printf(Locale.ROOT, "%-8s %5d  %-11.4e %-10.4e %-9.4f %-10.4f %-10.4f %-12.4e %-10.4e %-10.4f %-9.4f "
             + "%-8.4f %-11.4e %-11.4e %.1f%n", plan.g()[k], r.epoch(), t.mse()[k], t.l2()[k], t.kl()[k],

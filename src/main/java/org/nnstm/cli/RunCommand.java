@@ -23,7 +23,7 @@ abstract class RunCommand implements Callable<Integer> {
       if (validatesBackendFirst()) {
         backendOptions.validate();
       }
-      return execute();
+      return execute(stdout(), stderr());
     } catch (IllegalArgumentException e) {
       throw inFlags(e);
     }
@@ -34,8 +34,11 @@ abstract class RunCommand implements Callable<Integer> {
     return true;
   }
 
-  /** The command's work: parse the options into a plan, open the backend, run, write, print. */
-  abstract Integer execute() throws Exception;
+  /**
+   * The command's work, with its stdout and stderr (picocli's writers): parse the options into a plan, open the
+   * backend, run, write, print.
+   */
+  abstract Integer execute(PrintWriter out, PrintWriter err) throws Exception;
 
   PrintWriter stdout() {
     return spec.commandLine().getOut();

@@ -74,9 +74,7 @@ public final class TrainCommand extends MnistRunCommand {
   CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
     MnistTraining.Plan plan = plan();
     Map<String, String> settings = MnistTraining.settings(plan, run.trainLimit.images(),
         test ? "test (t10k)" : "validation (training-file images 50000..59999)");

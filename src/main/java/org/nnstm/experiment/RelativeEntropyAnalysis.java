@@ -38,22 +38,17 @@ public final class RelativeEntropyAnalysis {
 
   /** Which network stands for "before training". */
   public enum Before {
-    INIT("init"), E0("e0");
+    INIT, E0;
 
-    private final String prefix;
-
-    Before(String prefix) {
-      this.prefix = prefix;
-    }
-
+    /** The file-name prefix, the constant's name in lower case: "init" or "e0". */
     public String prefix() {
-      return prefix;
+      return name().toLowerCase(Locale.ROOT);
     }
 
     /** "init" or "e0". */
     public static Before parse(String s) {
       for (Before b : values()) {
-        if (b.prefix.equals(s)) {
+        if (b.prefix().equals(s)) {
           return b;
         }
       }

@@ -138,21 +138,12 @@ public final class Divergences {
     if (v == null || v.length == 0) {
       throw new IllegalArgumentException(name + " must have at least one element");
     }
+    requireNonNegative(name, v);
     double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
-        throw new IllegalArgumentException(name + "[" + i + "] must be finite and >= 0, got " + v[i]);
-      }
-      sum += v[i];
+    for (double vi : v) {
+      sum += vi;
     }
-    if (!(sum > 0) || Double.isInfinite(sum)) {
-      throw new IllegalArgumentException(name + " must have a positive finite sum, got " + sum);
-    }
-    double[] out = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] / sum;
-    }
-    return out;
+    return dividedBy(name + " must have a positive finite sum, got ", v, sum);
   }
 
   private static double[] gridNormalised(double[] x, String name, double[] v) {
@@ -161,18 +152,27 @@ public final class Divergences {
       throw new IllegalArgumentException(
           "grid has " + x.length + " points but " + name + " has " + (v == null ? 0 : v.length) + " values");
     }
+    requireNonNegative(name, v);
+    return dividedBy(name + " must have a positive finite integral, got ", v, trapezoid(x, v));
+  }
+
+  /** Every v[i] finite and >= 0, else an error naming {@code name[i]}. */
+  private static void requireNonNegative(String name, double[] v) {
     for (int i = 0; i < v.length; i++) {
       if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
         throw new IllegalArgumentException(name + "[" + i + "] must be finite and >= 0, got " + v[i]);
       }
     }
-    double integral = trapezoid(x, v);
-    if (!(integral > 0) || Double.isInfinite(integral)) {
-      throw new IllegalArgumentException(name + " must have a positive finite integral, got " + integral);
+  }
+
+  /** v / total, elementwise; the error {@code message + total} unless total is finite and > 0. */
+  private static double[] dividedBy(String message, double[] v, double total) {
+    if (!(total > 0) || Double.isInfinite(total)) {
+      throw new IllegalArgumentException(message + total);
     }
     double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] / integral;
+      out[i] = v[i] / total;
     }
     return out;
   }
