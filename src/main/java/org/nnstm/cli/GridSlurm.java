@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.Processes;
 
 /**
  * The grid on Slurm: {@code DIR/slurm/grid.sbatch} (one array job, task i runs shard i of n) and
@@ -229,15 +230,8 @@ final class GridSlurm {
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " did not answer within 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for " + cmd.get(0), e);
-    }
+    Processes.await(p, 60, TimeUnit.SECONDS, String.join(" ", cmd) + " did not answer within 60 s",
+        "interrupted waiting for " + cmd.get(0));
     if (p.exitValue() != 0) {
       String msg = new String(err, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
       throw new IllegalArgumentException(cmd.get(0) + " refused: " + (msg.isEmpty() ? "exit " + p.exitValue() : msg));
