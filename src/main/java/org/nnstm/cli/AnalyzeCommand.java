@@ -120,9 +120,9 @@ public final class AnalyzeCommand extends CommonOptions.Group {
     @Option(names = "--width", required = true, paramLabel = "LIST", description = "Hidden widths n.")
     String width;
 
-    @Option(names = "--networks", defaultValue = "100", paramLabel = "M",
-        description = "Random networks per (sigma_w^2, width) (default: ${DEFAULT-VALUE}).")
-    int networks;
+    /** Random networks per (sigma_w^2, width). */
+    @Mixin
+    CommonOptions.Networks networks = new CommonOptions.Networks(100);
 
     @Option(names = "--inputs", defaultValue = "mnist:0,1", paramLabel = "mnist:I,J",
         description = "The two inputs: MNIST training images I and J (default: ${DEFAULT-VALUE}).")
@@ -137,9 +137,8 @@ public final class AnalyzeCommand extends CommonOptions.Group {
             + "(default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--out", defaultValue = "runs/propagation", paramLabel = "DIR",
-        description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path outDir;
+    @Mixin
+    CommonOptions.DefaultOut outDir = new CommonOptions.DefaultOut("runs/propagation");
 
     /** With --json: one object per (var_w, width, layer), then one per (var_w, width). */
     @Mixin
@@ -167,7 +166,7 @@ public final class AnalyzeCommand extends CommonOptions.Group {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(flags(e.getMessage()));
       }
-      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
+      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir.out);
       LabelledImages train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
       int n0 = org.nnstm.data.Mnist.PIXELS;
       for (int i : idx) {
@@ -186,7 +185,7 @@ public final class AnalyzeCommand extends CommonOptions.Group {
           err.flush();
         });
       }
-      java.util.List<Path> files = org.nnstm.experiment.SignalPropagationFiles.write(outDir, s, r);
+      java.util.List<Path> files = org.nnstm.experiment.SignalPropagationFiles.write(outDir.out, s, r);
       if (output.json()) {
         for (SignalPropagation.LayerRow x : r.rows()) {
           out.println(JsonLine.of("var_w", x.varW(), "width", x.width(), "layer", x.layer(), "q", x.q(), "q_se",
@@ -235,7 +234,7 @@ public final class AnalyzeCommand extends CommonOptions.Group {
 
     private SignalPropagation.Settings settings(double[] ws, int[] widths, float[] x1, float[] x2,
                                                 SignalPropagation.Method m) {
-      return new SignalPropagation.Settings(ws, varB.varB, net.depth, widths, networks, x1, x2,
+      return new SignalPropagation.Settings(ws, varB.varB, net.depth, widths, networks.count, x1, x2,
           net.seed.seed, memory.memoryGiB, m);
     }
 

@@ -255,18 +255,39 @@ public final class CommonOptions {
     }
   }
 
-  /** {@code --widths} and per-layer {@code --var-w} of a deep linear network (both required). */
-  public static final class LinearLayers {
+  /** {@code --widths N0,..,NL} (required): every layer width of a network, input first. */
+  public static final class Widths {
     @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
         description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
     String widths;
+
+    /** The widths ({@link Layouts#parse}). */
+    public int[] values() {
+      return Layouts.parse(widths);
+    }
+  }
+
+  /** {@code --networks M}: how many random networks, its default by construction. */
+  static final class Networks {
+    @Option(names = "--networks", paramLabel = "M", description = "Random networks drawn (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    Networks(int count) {
+      this.count = count;
+    }
+  }
+
+  /** {@code --widths} and per-layer {@code --var-w} of a deep linear network (both required). */
+  public static final class LinearLayers {
+    @Mixin
+    Widths widths;
 
     @Option(names = "--var-w", required = true, paramLabel = "S1,..,SL", description = "Weight variances sigma_l^2 "
         + "(W_l entries N(0, sigma_l^2/n_{l-1})): one for all layers or one per layer.")
     String varW;
 
     public int[] widths() {
-      return Layouts.parse(widths);
+      return widths.values();
     }
 
     public double[] varW() {
@@ -275,7 +296,7 @@ public final class CommonOptions {
 
     /** The two options as given, to name them in an error message. */
     public String given() {
-      return "--widths " + widths + " --var-w " + varW;
+      return "--widths " + widths.widths + " --var-w " + varW;
     }
   }
 
@@ -403,6 +424,16 @@ public final class CommonOptions {
   static final class Out {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
+  }
+
+  /** {@code --out DIR} with a default, by construction: {@code new CommonOptions.DefaultOut("runs/x")}. */
+  static final class DefaultOut {
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    DefaultOut(String dir) {
+      out = Path.of(dir);
+    }
   }
 
   /** {@code --out DIR}, required: the directory a run writes its results into. */

@@ -31,9 +31,8 @@ import picocli.CommandLine.Option;
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
 public final class PriorCompareCommand extends MnistRunCommand {
-  @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
-      description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
-  String widths;
+  @Mixin
+  CommonOptions.Widths widths;
 
   /** Weight variances sigma_l^2: one value for every layer, or one per layer. */
   @Mixin
@@ -47,9 +46,8 @@ public final class PriorCompareCommand extends MnistRunCommand {
       description = "Input x = R (1, .., 1) / sqrt(n_0) instead of an MNIST image (only ||x|| enters the prior).")
   Double xNorm;
 
-  @Option(names = "--networks", defaultValue = "10000", paramLabel = "M",
-      description = "Networks sampled (default: ${DEFAULT-VALUE}).")
-  int networks;
+  @Mixin
+  CommonOptions.Networks networks = new CommonOptions.Networks(10000);
 
   @Mixin
   CommonOptions.Seed seed;
@@ -94,10 +92,10 @@ public final class PriorCompareCommand extends MnistRunCommand {
 
   @Override
   Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
-    int[] w = Layouts.parse(widths);
+    int[] w = widths.values();
     Path out = outDir.out;
     double[] v = varW.required("prior compare");
-    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
+    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks.count : 0) : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
     }
@@ -139,7 +137,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
         trainData = m.train(trainLimit.images());
       }
     }
-    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks);
+    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks.count);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
     RunStore store;
@@ -166,7 +164,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
 
   private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
                                     int perPass) {
-    return new PriorComparison.Plan(w, v, x, networks, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
+    return new PriorComparison.Plan(w, v, x, networks.count, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
         langevinStep);
   }
 
@@ -174,7 +172,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths, varW.text(), input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
+        widths.widths, varW.text(), input, xNorm, networks.count, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
         sgd.batch, langevinBeta,
         steps, langevinStep);
   }

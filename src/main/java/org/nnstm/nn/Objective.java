@@ -12,7 +12,7 @@ public interface Objective extends AutoCloseable {
 
   /**
    * Loads the targets of the mini-batch: example r is {@code labels[order[from + r]]} (or
-   * {@code labels[from + r]} when order is null), r < rows.
+   * {@code labels[from + r]} when order is null), {@code r < rows}.
    */
   void loadTargets(int[] labels, int[] order, int from, int rows);
 
