@@ -51,9 +51,7 @@ public final class PriorComparison {
       if (networks < 2) {
         throw new IllegalArgumentException("networks must be >= 2 (a KDE needs two samples), got " + networks);
       }
-      if (modelsPerPass < 1) {
-        throw new IllegalArgumentException("models per pass must be >= 1, got " + modelsPerPass);
-      }
+      PlanChecks.atLeastOne(modelsPerPass, "models per pass");
       if (trainNetworks < 0 || trainNetworks > networks || trainNetworks == 1) {
         throw new IllegalArgumentException("train networks must be 0 or in [2, " + networks + "], got "
             + trainNetworks);

@@ -60,9 +60,7 @@ public final class RelativeEntropyAnalysis {
   public record Settings(Path dir, double[] varW, int depth, RelativeEntropy.Form form, Before before,
                          int samples, long seed) {
     public Settings {
-      if (depth < 1) {
-        throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-      }
+      PlanChecks.atLeastOne(depth, "depth");
       if (samples < 2) {
         throw new IllegalArgumentException("samples must be >= 2, got " + samples);
       }
