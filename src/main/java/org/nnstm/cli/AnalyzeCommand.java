@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nnstm analyze}: analyses of stored runs. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, description = "Analyses of stored runs.",
     subcommands = {AnalyzeCommand.Kl.class, AnalyzeCommand.Propagation.class})
-public final class AnalyzeCommand extends CommonOptions.Group {
+final class AnalyzeCommand extends CommonOptions.Group {
 
   /** What both analyses take: the networks' sigma_w^2 values, depth and seed. */
   static final class Networks {

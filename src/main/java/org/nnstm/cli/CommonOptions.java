@@ -22,14 +22,14 @@ import picocli.CommandLine.Spec;
  * one declaration, one help text and one validation each. Each mixin's accessors return the parsed value, so
  * a command never re-parses option text itself.
  */
-public final class CommonOptions {
+final class CommonOptions {
   private CommonOptions() {}
 
   /**
    * A command that only groups subcommands: run without one, it prints its usage (exit code 0). Extend it and
    * name the subcommands in the {@code @Command} annotation.
    */
-  public abstract static class Group implements Runnable {
+  abstract static class Group implements Runnable {
     @Spec
     CommandSpec spec;
 
@@ -41,7 +41,7 @@ public final class CommonOptions {
 
   /** No option: the command's stdout and stderr, for a command that prints (picocli's writers, which tests set). */
   @Command
-  public static class Streams {
+  static class Streams {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -60,7 +60,7 @@ public final class CommonOptions {
    * {@code --json}, and the command's stdout and stderr. Results go out as rows: with --json one JSON object a
    * line ({@link JsonLine}), else a text line; a command lists its JSON keys in its own description.
    */
-  public static class Output extends Streams {
+  static class Output extends Streams {
     @Option(names = "--json", description = "Print JSON, one object per line (keys: see above), instead of text.")
     boolean json;
 
@@ -89,7 +89,7 @@ public final class CommonOptions {
    * Rows with one value per column: a text header line (not with --json) before the first row, then one line a
    * row, flushed. The header's labels are the JSON keys unless {@link #labels} names others.
    */
-  public static final class Table {
+  static final class Table {
     private final Output output;
     private final String format;
     private final String[] keys;
@@ -164,7 +164,7 @@ public final class CommonOptions {
   }
 
   /** {@code --header} of the CSV readers (whether the first line of each file is a header), and the readers. */
-  public static final class CsvHeader {
+  static final class CsvHeader {
     @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
         description = "auto (default): the first line is a header only if every field starts with a letter or '_' "
             + "or is quoted; yes: the first line is a header; no: no header")
@@ -190,7 +190,7 @@ public final class CommonOptions {
    * one per layer) the command says. Take {@link VarW} (optional, with a default where a command gives it one:
    * {@code new CommonOptions.VarW("8")}) or {@link RequiredVarW} (picocli's usage error when missing).
    */
-  public abstract static class VarWValues {
+  abstract static class VarWValues {
     static final String LABEL = "LIST|A:B:S";
     static final String HELP = "Weight variance(s) sigma_w^2: a list 1.0,1.5,2.0 or a range 1.0:3.0:0.05 (B "
         + "included); see above for what they vary.";
@@ -218,7 +218,7 @@ public final class CommonOptions {
   }
 
   /** {@link VarWValues}, optional: for a command that can run without it, or that gives it a default. */
-  public static final class VarW extends VarWValues {
+  static final class VarW extends VarWValues {
     @Option(names = "--var-w", paramLabel = LABEL, description = HELP)
     String varW;
 
@@ -235,7 +235,7 @@ public final class CommonOptions {
   }
 
   /** {@link VarWValues}, required (picocli's usage error when missing). */
-  public static final class RequiredVarW extends VarWValues {
+  static final class RequiredVarW extends VarWValues {
     @Option(names = "--var-w", required = true, paramLabel = LABEL, description = HELP)
     String varW;
 
@@ -246,7 +246,7 @@ public final class CommonOptions {
   }
 
   /** {@code --var-b}: the bias variance sigma_b^2 (default 0.05). */
-  public static final class VarB {
+  static final class VarB {
     @Option(names = "--var-b", paramLabel = "V", description = "Bias variance sigma_b^2 (default: ${DEFAULT-VALUE}).")
     double varB = 0.05;
 
@@ -256,7 +256,7 @@ public final class CommonOptions {
   }
 
   /** {@code --widths N0,..,NL} (required): every layer width of a network, input first. */
-  public static final class Widths {
+  static final class Widths {
     @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
         description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
     String widths;
@@ -278,7 +278,7 @@ public final class CommonOptions {
   }
 
   /** {@code --widths} and per-layer {@code --var-w} of a deep linear network (both required). */
-  public static final class LinearLayers {
+  static final class LinearLayers {
     @Mixin
     Widths widths;
 
@@ -301,7 +301,7 @@ public final class CommonOptions {
   }
 
   /** {@code --activation}: a constant of {@link Activation}, by name; the help lists them all. */
-  public static final class ActivationOption {
+  static final class ActivationOption {
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME", completionCandidates = Names.class,
         description = "Activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String activation;
@@ -324,7 +324,7 @@ public final class CommonOptions {
   }
 
   /** {@code --threads}: CPU threads, by default every available processor. */
-  public static final class Threads {
+  static final class Threads {
     static {
       System.setProperty("nnstm.processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
     }
@@ -343,7 +343,7 @@ public final class CommonOptions {
   }
 
   /** {@code --seed}: the random seed; network k of a run gets seed + k. */
-  public static final class Seed {
+  static final class Seed {
     @Option(names = "--seed", description = "Random seed; where there are several networks, the first one's, each "
         + "next one seed + 1 (default: ${DEFAULT-VALUE}).")
     long seed;

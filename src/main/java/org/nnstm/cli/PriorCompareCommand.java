@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
-public final class PriorCompareCommand extends MnistRunCommand {
+final class PriorCompareCommand extends MnistRunCommand {
   @Mixin
   CommonOptions.Widths widths;
 

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run a small version of every experiment and write figures and summary.md.",
         "Example: nnstm quickstart --out runs/quickstart"})
-public final class QuickstartCommand extends MnistRunCommand {
+final class QuickstartCommand extends MnistRunCommand {
   @Mixin
   CommonOptions.DefaultOut out = new CommonOptions.DefaultOut("runs/quickstart");
 

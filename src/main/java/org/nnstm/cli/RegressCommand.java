@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         + "plain SGD. Several --g values train together as one ensemble from the same initial weights. The "
         + "closed-form least-squares map is fitted first, as a reference (not a bound); --reference prints only it.",
         "Example: nnstm regress --epochs 10 --target-std 0.1 --g 0.2 --out runs/regress"})
-public final class RegressCommand extends MnistRunCommand {
+final class RegressCommand extends MnistRunCommand {
   /** Exit code when a model diverged (its history stops there; the other models' results are written). */
   static final int DIVERGED = 3;
 

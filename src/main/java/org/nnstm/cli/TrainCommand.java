@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {"Train deep Gaussian-initialised networks on MNIST (an ensemble: every sigma_w^2 and seed "
         + "of one depth in one pass) and write the reference notebooks' HDF5 files.",
         "Example: nnstm train --depth 10 --var-w 2.0 --var-b 0.05 --epochs 5 --out runs/x"})
-public final class TrainCommand extends MnistRunCommand {
+final class TrainCommand extends MnistRunCommand {
   @Option(names = "--depth", paramLabel = "L", description = "Number of linear layers (with --layout).")
   Integer depth;
 

@@ -6,7 +6,7 @@ import org.nnstm.tensor.Tensor;
  * What an {@link EnsembleTrainer} minimises: targets for a mini-batch, the loss of the network outputs and its
  * gradient. Implementations own their device buffers (close them).
  */
-public interface Objective extends AutoCloseable {
+interface Objective extends AutoCloseable {
   /** Columns of each model's statistics row (column 0 is the summed loss). */
   int statsColumns();
 
