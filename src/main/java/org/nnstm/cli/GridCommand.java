@@ -50,37 +50,8 @@ final class GridCommand extends MnistRunCommand {
           + "time left) for the grid in DIR.")
   Path status;
 
-  @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
-      + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
-  boolean slurm;
-
-  @Option(names = "--array", paramLabel = "N",
-      description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
-  Integer array;
-
-  @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
-  String partition;
-
-  @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
-  String time;
-
-  @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
-  Integer cpusPerTask;
-
-  @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
-  Integer gpusPerTask;
-
-  @Option(names = "--sbatch-arg", paramLabel = "ARG",
-      description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
-  List<String> sbatchArgs = new java.util.ArrayList<>();
-
-  @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
-      + "submit nothing.")
-  boolean dryRun;
-
-  @Option(names = "--resubmit", paramLabel = "DIR",
-      description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
-  Path resubmit;
+  @Mixin
+  GridSlurm.Submission submit;
 
   @Override
   boolean validatesBackendFirst() {
@@ -96,11 +67,11 @@ final class GridCommand extends MnistRunCommand {
       GridSlurm.status(stdout, status, recordedPlan(status));
       return 0;
     }
-    if (resubmit != null) {
-      if (!slurm) {
+    if (submit.resubmit != null) {
+      if (!submit.slurm) {
         throw new IllegalArgumentException("--resubmit needs --slurm (nnstm grid --slurm --resubmit DIR)");
       }
-      GridSlurm.resubmit(stdout, resubmit, recordedPlan(resubmit));
+      GridSlurm.resubmit(stdout, submit.resubmit, recordedPlan(submit.resubmit));
       return 0;
     }
     Path out = this.out.out;
@@ -110,7 +81,7 @@ final class GridCommand extends MnistRunCommand {
     int[] sh = parseShard(shard);
     backendOptions.validate();
     CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
-    if (slurm) {
+    if (submit.slurm) {
       return submit(plan, err);
     }
     Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
@@ -166,18 +137,18 @@ final class GridCommand extends MnistRunCommand {
       throw new IllegalArgumentException("--slurm chooses the shards itself (--array N): leave out --shard");
     }
     int groups = plan.depths().length;
-    int n = array == null ? groups : array;
+    int n = submit.array == null ? groups : submit.array;
     if (n < 1 || n > groups) {
       throw new IllegalArgumentException("--array must be 1.." + groups + " (shards take whole depth groups and "
           + "there are " + groups + " depths), got " + n);
     }
-    GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    GridSlurm.Options o = submit.options(n);
     Path out = this.out.out;
     Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
     String grid = GridSlurm.gridScript(out, o, shardArgs());
     String collectScript = GridSlurm.collectScript(out, o);
     PrintWriter stdout = stdout();
-    if (dryRun) {
+    if (submit.dryRun) {
       new RunManifest("grid", settings, null).check(out);
       GridSlurm.dryRun(stdout, out, grid, collectScript);
       return 0;
@@ -213,8 +184,8 @@ final class GridCommand extends MnistRunCommand {
       }
       keep.add(a);
     }
-    if (cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
-      keep.addAll(List.of("--threads", Integer.toString(cpusPerTask))); // as many threads as the task has CPUs
+    if (submit.cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
+      keep.addAll(List.of("--threads", Integer.toString(submit.cpusPerTask))); // as many threads as the task has CPUs
     }
     return keep;
   }

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.io.AtomicFiles;
 import org.nnstm.io.Processes;
+import picocli.CommandLine.Option;
 
 /**
  * The grid on Slurm: {@code DIR/slurm/grid.sbatch} (one array job, task i runs shard i of n) and
@@ -33,6 +34,46 @@ import org.nnstm.io.Processes;
  */
 final class GridSlurm {
   private GridSlurm() {}
+
+  /** The options of {@code nnstm grid --slurm}: a picocli mixin of {@link GridCommand}. */
+  static final class Submission {
+    @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
+        + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
+    boolean slurm;
+
+    @Option(names = "--array", paramLabel = "N",
+        description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
+    Integer array;
+
+    @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
+    String partition;
+
+    @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
+    String time;
+
+    @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
+    Integer cpusPerTask;
+
+    @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
+    Integer gpusPerTask;
+
+    @Option(names = "--sbatch-arg", paramLabel = "ARG",
+        description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
+    List<String> sbatchArgs = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
+        + "submit nothing.")
+    boolean dryRun;
+
+    @Option(names = "--resubmit", paramLabel = "DIR",
+        description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
+    Path resubmit;
+
+    /** The job options for {@code shards} array tasks. */
+    Options options(int shards) {
+      return new Options(shards, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    }
+  }
 
   /** The sbatch options of the submission. */
   record Options(int shards, String partition, String time, Integer cpusPerTask, Integer gpusPerTask,
