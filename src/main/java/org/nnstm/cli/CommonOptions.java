@@ -277,6 +277,46 @@ final class CommonOptions {
     }
   }
 
+  /**
+   * {@code --x-norm R}: the input norm ||x|| of a deep linear network's prior. Take {@link XNorm} (optional) or
+   * {@link RequiredXNorm} (picocli's usage error when missing).
+   */
+  abstract static class InputNorm {
+    static final String HELP = "Input norm ||x|| (> 0): the input x = R (1, .., 1) / sqrt(n_0) (only ||x|| enters "
+        + "the prior).";
+
+    Double xNorm;
+
+    /** Whether --x-norm was given. */
+    boolean given() {
+      return xNorm != null;
+    }
+
+    /** R; an error unless it is finite and > 0. */
+    double value() {
+      if (!(xNorm > 0) || Double.isInfinite(xNorm)) {
+        throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + xNorm);
+      }
+      return xNorm;
+    }
+  }
+
+  /** {@link InputNorm}, optional. */
+  static final class XNorm extends InputNorm {
+    @Option(names = "--x-norm", paramLabel = "R", description = HELP)
+    void set(Double r) {
+      xNorm = r;
+    }
+  }
+
+  /** {@link InputNorm}, required. */
+  static final class RequiredXNorm extends InputNorm {
+    @Option(names = "--x-norm", required = true, paramLabel = "R", description = HELP)
+    void set(Double r) {
+      xNorm = r;
+    }
+  }
+
   /** {@code --widths} and per-layer {@code --var-w} of a deep linear network (both required). */
   static final class LinearLayers {
     @Mixin

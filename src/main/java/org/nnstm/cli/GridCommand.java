@@ -36,10 +36,8 @@ final class GridCommand extends MnistRunCommand {
   @Mixin
   CommonOptions.Out out;
 
-  @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
-      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
-          + "the least-loaded shard; an empty shard succeeds doing nothing.")
-  String shard;
+  @Mixin
+  Shard shard;
 
   @Option(names = "--collect", paramLabel = "DIR",
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
@@ -78,7 +76,7 @@ final class GridCommand extends MnistRunCommand {
     if (!run.varW.given() || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
-    int[] sh = parseShard(shard);
+    int[] sh = shard.parse();
     backendOptions.validate();
     CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
     if (submit.slurm) {
@@ -133,7 +131,7 @@ final class GridCommand extends MnistRunCommand {
 
   /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
   private int submit(CriticalityGrid.Plan plan, PrintWriter err) throws Exception {
-    if (!shard.equals("1/1")) {
+    if (!shard.whole()) {
       throw new IllegalArgumentException("--slurm chooses the shards itself (--array N): leave out --shard");
     }
     int groups = plan.depths().length;
@@ -201,15 +199,29 @@ final class GridCommand extends MnistRunCommand {
         run.memory.memoryGiB, run.activation.phi());
   }
 
-  static int[] parseShard(String text) {
-    String[] sh = text.split("/");
-    if (sh.length != 2) {
-      throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+  /** {@code --shard i/n}, and its parsing. */
+  static final class Shard {
+    @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
+        description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first "
+            + "to the least-loaded shard; an empty shard succeeds doing nothing.")
+    String text;
+
+    /** Whether --shard is the default 1/1 (the whole grid). */
+    boolean whole() {
+      return text.equals("1/1");
     }
-    try {
-      return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+
+    /** {i, n}; an error unless the text is i/n with integers (the plan checks 1 &lt;= i &lt;= n). */
+    int[] parse() {
+      String[] sh = text.split("/");
+      if (sh.length != 2) {
+        throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+      }
+      try {
+        return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+      }
     }
   }
 

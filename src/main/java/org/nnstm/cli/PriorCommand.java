@@ -25,8 +25,8 @@ final class PriorCommand extends CommonOptions.Group {
     @Mixin
     CommonOptions.LinearLayers layers;
 
-    @Option(names = "--x-norm", required = true, paramLabel = "R", description = "Input norm ||x|| (> 0).")
-    double xNorm;
+    @Mixin
+    CommonOptions.RequiredXNorm xNorm;
 
     @Option(names = "--at", required = true, paramLabel = "R1,R2,..",
         description = "Points: radii r >= 0 (vector, radial, cdf) or output values y (marginal); a list or a range a:b:s.")
@@ -48,12 +48,10 @@ final class PriorCommand extends CommonOptions.Group {
       if (!k.equals("vector") && !k.equals("radial") && !k.equals("marginal") && !k.equals("cdf")) {
         throw new IllegalArgumentException("--kind must be vector, radial, marginal or cdf, got '" + kind + "'");
       }
-      if (!(xNorm > 0) || Double.isInfinite(xNorm)) {
-        throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + xNorm);
-      }
+      double xn = xNorm.value();
       LinearNetworkPrior prior;
       try {
-        prior = new LinearNetworkPrior(w, v, xNorm);
+        prior = new LinearNetworkPrior(w, v, xn);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(layers.given() + ": " + e.getMessage(), e);
       }
@@ -69,7 +67,7 @@ final class PriorCommand extends CommonOptions.Group {
             default: logs[i] = prior.logRadialCdf(r); break;
           }
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--at " + r + " (--x-norm " + xNorm + "): " + e.getMessage(), e);
+          throw new IllegalArgumentException("--at " + r + " (--x-norm " + xn + "): " + e.getMessage(), e);
         }
       }
       CommonOptions.Table table = output.table("%s  %.17g  %.17g", "r", "density", "log_density");

@@ -42,9 +42,9 @@ final class PriorCompareCommand extends MnistRunCommand {
       description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
   String input;
 
-  @Option(names = "--x-norm", paramLabel = "R",
-      description = "Input x = R (1, .., 1) / sqrt(n_0) instead of an MNIST image (only ||x|| enters the prior).")
-  Double xNorm;
+  /** Instead of --input. */
+  @Mixin
+  CommonOptions.XNorm xNorm;
 
   @Mixin
   CommonOptions.Networks networks = new CommonOptions.Networks(10000);
@@ -100,14 +100,14 @@ final class PriorCompareCommand extends MnistRunCommand {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
     }
     boolean needsData = train > 0 || input != null;
-    if ((input == null) == (xNorm == null)) {
+    if ((input == null) == !xNorm.given()) {
       throw new IllegalArgumentException("give exactly one of --input mnist:INDEX and --x-norm R");
     }
     if (train > 0 && (w[0] != Layouts.INPUT || w[w.length - 1] < Layouts.CLASSES)) {
       throw new IllegalArgumentException("training on MNIST needs n_0 = 784 and n_L >= 10, got widths "
           + Arrays.toString(w));
     }
-    float[] x = xNorm != null ? uniformInput(w[0], xNorm) : null;
+    float[] x = xNorm.given() ? uniformInput(w[0], xNorm.value()) : null;
     int inputIndex = -1;
     if (input != null) {
       inputIndex = parseInput(input);
@@ -172,7 +172,7 @@ final class PriorCompareCommand extends MnistRunCommand {
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths.widths, varW.text(), input, xNorm, networks.count, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
+        widths.widths, varW.text(), input, xNorm.xNorm, networks.count, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
         sgd.batch, langevinBeta,
         steps, langevinStep);
   }
@@ -194,9 +194,6 @@ final class PriorCompareCommand extends MnistRunCommand {
   }
 
   private static float[] uniformInput(int n0, double norm) {
-    if (!(norm > 0) || Double.isInfinite(norm)) {
-      throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + norm);
-    }
     float[] x = new float[n0];
     Arrays.fill(x, (float) (norm / Math.sqrt(n0)));
     return x;
