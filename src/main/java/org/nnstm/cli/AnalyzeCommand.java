@@ -25,8 +25,8 @@ final class AnalyzeCommand extends CommonOptions.Group {
     @Mixin
     CommonOptions.RequiredVarW varW;
 
-    @Option(names = "--depth", required = true, paramLabel = "L", description = "Network depth (number of layers; "
-        + "the file suffix of kl's files).")
+    @Option(names = "--depth", required = true, paramLabel = "L", description = "Network depth: the number of "
+        + "layers (kl: the depth in the file names).")
     int depth;
 
     @Mixin

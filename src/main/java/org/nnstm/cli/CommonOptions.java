@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
 /**
  * The options that several commands share, as picocli mixins ({@code @Mixin CommonOptions.Output output;}):
  * one declaration, one help text and one validation each. Each mixin's accessors return the parsed value, so
- * a command never re-parses option text itself.
+ * a command never re-parses option text itself. Where commands differ in a default, the command creates the
+ * mixin with its default (picocli shows a mixin field's initial value as its default):
+ * {@code @Mixin CommonOptions.Memory memory = new CommonOptions.Memory(4);}. Options that belong together are
+ * grouped ({@link MnistEnsemble}: the MNIST ensembles of train and grid).
  */
 final class CommonOptions {
   private CommonOptions() {}
