@@ -182,7 +182,8 @@ final class GridCommand extends MnistRunCommand {
       }
       keep.add(a);
     }
-    if (submit.cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
+    if (submit.cpusPerTask != null
+        && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
       keep.addAll(List.of("--threads", Integer.toString(submit.cpusPerTask))); // as many threads as the task has CPUs
     }
     return keep;

@@ -95,7 +95,8 @@ final class PriorCompareCommand extends MnistRunCommand {
     int[] w = widths.values();
     Path out = outDir.out;
     double[] v = varW.required("prior compare");
-    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks.count : 0) : trainNetworks;
+    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks.count : 0)
+        : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
     }
@@ -164,17 +165,16 @@ final class PriorCompareCommand extends MnistRunCommand {
 
   private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
                                     int perPass) {
-    return new PriorComparison.Plan(w, v, x, networks.count, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
-        langevinStep);
+    return new PriorComparison.Plan(w, v, x, networks.count, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta,
+        steps, langevinStep);
   }
 
   /** Everything that determines the numbers: a resumed run must match it. */
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths.widths, varW.text(), input, xNorm.xNorm, networks.count, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
-        sgd.batch, langevinBeta,
-        steps, langevinStep);
+        widths.widths, varW.text(), input, xNorm.xNorm, networks.count, seed.seed, trainEpochs, trainNetworks,
+        trainLimit.trainLimit, sgd.lr, sgd.batch, langevinBeta, steps, langevinStep);
   }
 
   static int parseInput(String text) {
