@@ -3,9 +3,7 @@ package org.nnstm.cli;
 import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnstm.experiment.RelativeEntropy;
 import org.nnstm.experiment.RelativeEntropyAnalysis;
@@ -20,13 +18,19 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nnstm analyze}: analyses of stored runs. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, description = "Analyses of stored runs.",
     subcommands = {AnalyzeCommand.Kl.class, AnalyzeCommand.Propagation.class})
-public final class AnalyzeCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
+final class AnalyzeCommand extends CommonOptions.Group {
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  /** What both analyses take: the networks' sigma_w^2 values, depth and seed. */
+  static final class Networks {
+    @Mixin
+    CommonOptions.RequiredVarW varW;
+
+    @Option(names = "--depth", required = true, paramLabel = "L", description = "Network depth: the number of "
+        + "layers (kl: the depth in the file names).")
+    int depth;
+
+    @Mixin
+    CommonOptions.Seed seed;
   }
 
   /** {@code nnstm analyze kl}: relative entropy across depth, before and after training. */
@@ -46,11 +50,8 @@ public final class AnalyzeCommand implements Runnable {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of hooks and para files.")
     Path dir;
 
-    @Option(names = "--var-w", required = true, paramLabel = "LIST|A:B:S", description = "sigma_w^2 values (file tags).")
-    String varW;
-
-    @Option(names = "--depth", required = true, paramLabel = "L", description = "Network depth (file suffix).")
-    int depth;
+    @Mixin
+    Networks net;
 
     @Option(names = "--form", defaultValue = "current", paramLabel = "current|2021|kl",
         description = "Formula (default: ${DEFAULT-VALUE}).")
@@ -64,18 +65,14 @@ public final class AnalyzeCommand implements Runnable {
     @Option(names = "--samples", defaultValue = "1000", description = "Monte Carlo samples (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Monte Carlo seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     boolean validatesBackendFirst() {
       return false; // the settings are checked first
     }
 
     @Override
-    Integer execute() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      double[] ws = Ranges.doubles("--var-w", varW);
+    Integer execute(PrintWriter out, PrintWriter err) throws Exception {
+      double[] ws = net.varW.values();
       RelativeEntropy.Form f;
       RelativeEntropyAnalysis.Before b;
       try {
@@ -88,9 +85,10 @@ public final class AnalyzeCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--before: " + e.getMessage());
       }
-      RelativeEntropyAnalysis.Settings s = new RelativeEntropyAnalysis.Settings(dir, ws, depth, f, b, samples, seed);
+      RelativeEntropyAnalysis.Settings s = new RelativeEntropyAnalysis.Settings(dir, ws, net.depth, f, b, samples,
+          net.seed.seed);
       backendOptions.validate();
-      try (Backend backend = backendOptions.open(spec.commandLine().getErr())) {
+      try (Backend backend = backendOptions.open(err)) {
         for (RelativeEntropyAnalysis.Curve c : RelativeEntropyAnalysis.run(backend, s)) {
           out.println(c.file());
         }
@@ -113,32 +111,25 @@ public final class AnalyzeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--var-w", required = true, paramLabel = "LIST|A:B:S", description = "sigma_w^2 values.")
-    String varW;
+    @Mixin
+    Networks net;
 
-    @Option(names = "--var-b", defaultValue = "0.05", paramLabel = "V", description = "sigma_b^2 (default: ${DEFAULT-VALUE}).")
-    double varB;
-
-    @Option(names = "--depth", required = true, paramLabel = "L", description = "Number of layers.")
-    int depth;
+    @Mixin
+    CommonOptions.VarB varB;
 
     @Option(names = "--width", required = true, paramLabel = "LIST", description = "Hidden widths n.")
     String width;
 
-    @Option(names = "--networks", defaultValue = "100", paramLabel = "M",
-        description = "Random networks per (sigma_w^2, width) (default: ${DEFAULT-VALUE}).")
-    int networks;
+    /** Random networks per (sigma_w^2, width). */
+    @Mixin
+    CommonOptions.Networks networks = new CommonOptions.Networks(100);
 
     @Option(names = "--inputs", defaultValue = "mnist:0,1", paramLabel = "mnist:I,J",
         description = "The two inputs: MNIST training images I and J (default: ${DEFAULT-VALUE}).")
     String inputs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first network (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--memory", defaultValue = "2", paramLabel = "GiB",
-        description = "Backend memory for the networks held at once (default: ${DEFAULT-VALUE}).")
-    double memory;
+    @Mixin
+    CommonOptions.Memory memory = new CommonOptions.Memory(2);
 
     @Option(names = "--method", defaultValue = "networks", paramLabel = "networks|projection",
         description = "networks: every weight drawn, the inputs pushed through on the backend; projection: the "
@@ -146,12 +137,12 @@ public final class AnalyzeCommand implements Runnable {
             + "(default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--out", defaultValue = "runs/propagation", paramLabel = "DIR",
-        description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path outDir;
+    @Mixin
+    CommonOptions.DefaultOut outDir = new CommonOptions.DefaultOut("runs/propagation");
 
-    @Option(names = "--json", description = "One JSON object per (var_w, width, layer), then per (var_w, width).")
-    boolean json;
+    /** With --json: one object per (var_w, width, layer), then one per (var_w, width). */
+    @Mixin
+    CommonOptions.Output output;
 
     @Mixin
     BackendOptions backendOptions;
@@ -161,9 +152,9 @@ public final class AnalyzeCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      double[] ws = Ranges.doubles("--var-w", varW);
+      PrintWriter out = output.out();
+      PrintWriter err = output.err();
+      double[] ws = net.varW.values();
       int[] widths = Ranges.ints("--width", width);
       int[] idx = parseInputs(inputs);
       backendOptions.validate();
@@ -171,11 +162,11 @@ public final class AnalyzeCommand implements Runnable {
       try {
         m = SignalPropagation.Method.parse(method);
         // every setting checked before MNIST is loaded (placeholder inputs, replaced below)
-        new SignalPropagation.Settings(ws, varB, depth, widths, networks, new float[1], new float[1], seed, memory, m);
+        settings(ws, widths, new float[1], new float[1], m);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(flags(e.getMessage()));
       }
-      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir);
+      org.nnstm.io.AtomicFiles.requireWritableDirectory(outDir.out);
       LabelledImages train = dataOptions.mnist(err).train(org.nnstm.data.Mnist.TRAIN);
       int n0 = org.nnstm.data.Mnist.PIXELS;
       for (int i : idx) {
@@ -186,8 +177,7 @@ public final class AnalyzeCommand implements Runnable {
       }
       float[] x1 = java.util.Arrays.copyOfRange(train.images(), idx[0] * n0, (idx[0] + 1) * n0);
       float[] x2 = java.util.Arrays.copyOfRange(train.images(), idx[1] * n0, (idx[1] + 1) * n0);
-      SignalPropagation.Settings s = new SignalPropagation.Settings(ws, varB, depth, widths, networks, x1, x2, seed,
-          memory, m);
+      SignalPropagation.Settings s = settings(ws, widths, x1, x2, m);
       SignalPropagation.Result r;
       try (Backend backend = backendOptions.open(err)) {
         r = SignalPropagation.run(backend, s, line -> {
@@ -195,29 +185,15 @@ public final class AnalyzeCommand implements Runnable {
           err.flush();
         });
       }
-      java.util.List<Path> files = org.nnstm.experiment.SignalPropagationFiles.write(outDir, s, r);
-      if (json) {
+      java.util.List<Path> files = org.nnstm.experiment.SignalPropagationFiles.write(outDir.out, s, r);
+      if (output.json()) {
         for (SignalPropagation.LayerRow x : r.rows()) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("var_w", x.varW());
-          o.put("width", x.width());
-          o.put("layer", x.layer());
-          o.put("q", x.q());
-          o.put("q_se", x.qSe());
-          o.put("q_meanfield", x.qMeanField());
-          o.put("c", x.c());
-          o.put("c_se", x.cSe());
-          o.put("c_meanfield", x.cMeanField());
-          o.put("q_var", x.qVar());
-          out.println(JsonLine.of(o));
+          out.println(JsonLine.of("var_w", x.varW(), "width", x.width(), "layer", x.layer(), "q", x.q(), "q_se",
+              x.qSe(), "q_meanfield", x.qMeanField(), "c", x.c(), "c_se", x.cSe(), "c_meanfield", x.cMeanField(),
+              "q_var", x.qVar()));
         }
         for (SignalPropagation.DepthFit f : r.fits()) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("var_w", f.varW());
-          o.put("width", f.width());
-          o.put("xi_fit", f.xiFit());
-          o.put("xi_c", f.xiC());
-          out.println(JsonLine.of(o));
+          out.println(JsonLine.of("var_w", f.varW(), "width", f.width(), "xi_fit", f.xiFit(), "xi_c", f.xiC()));
         }
         return 0;
       }
@@ -254,6 +230,12 @@ public final class AnalyzeCommand implements Runnable {
         out.println(f);
       }
       return 0;
+    }
+
+    private SignalPropagation.Settings settings(double[] ws, int[] widths, float[] x1, float[] x2,
+                                                SignalPropagation.Method m) {
+      return new SignalPropagation.Settings(ws, varB.varB, net.depth, widths, networks.count, x1, x2,
+          net.seed.seed, memory.memoryGiB, m);
     }
 
     /** The library's words for the settings, as the flags that set them. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code --backend} and {@code --threads} options of every compute command. */
-public final class BackendOptions {
+final class BackendOptions {
   @Option(names = "--backend", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
       description = "Compute backend (default: ${DEFAULT-VALUE}: CUDA when a device initialises, else CPU).")
   String backend;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             + "openblas_threaded_gflops, openblas_concurrent_gflops, peak_gflops, nnstm_gflops, library); "
             + "--threads is the 'all threads' count.",
         "Example: nnstm bench-peak --models 8 --json"})
-public final class BenchPeakCommand implements Callable<Integer> {
+final class BenchPeakCommand implements Callable<Integer> {
   @Option(names = "--models", defaultValue = "8", description = "K of the batched shape (default: ${DEFAULT-VALUE}).")
   int models;
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             + "ms_per_step, ms_gemms_only, overhead, gemm_gflops, model_steps_per_s, step_gflops, and on the CPU "
             + "backend peak_gflops, gemm_pct_of_peak).",
         "Example: nnstm bench-step --depth 10,20,30 --models 1 --backend cpu --json"})
-public final class BenchStepCommand implements Callable<Integer> {
+final class BenchStepCommand implements Callable<Integer> {
   @Option(names = "--depth", defaultValue = "10", split = ",", description = "Depths (default: ${DEFAULT-VALUE}).")
   int[] depths;
 

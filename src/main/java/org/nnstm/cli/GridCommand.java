@@ -26,41 +26,18 @@ import picocli.CommandLine.Option;
         "Example: nnstm grid --var-w 1.0:3.0:0.05 --depth 10:70:3 --var-b 0.05 --epochs 5 --out runs/grid",
         "Slurm: nnstm grid ... --out DIR --slurm [--array N] [--dry-run]; nnstm grid --status DIR; "
             + "nnstm grid --slurm --resubmit DIR"})
-public final class GridCommand extends MnistRunCommand {
+final class GridCommand extends MnistRunCommand {
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.MnistEnsemble run;
 
   @Option(names = "--depth", paramLabel = "LIST|A:B:S", description = "Depths (list or range), e.g. 10:70:3.")
   String depth;
 
   @Mixin
-  RunOptions.VarB varB;
+  CommonOptions.Out out;
 
   @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
-
-  @Mixin
-  RunOptions.Out out;
-
-  @Mixin
-  RunOptions.Seeds seeds;
-
-  @Mixin
-  RunOptions.Seed seed;
-
-  @Mixin
-  RunOptions.Network network;
-
-  @Mixin
-  RunOptions.TrainLimit trainLimit;
-
-  @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
-      description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first to "
-          + "the least-loaded shard; an empty shard succeeds doing nothing.")
-  String shard;
-
-  @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(6);
+  Shard shard;
 
   @Option(names = "--collect", paramLabel = "DIR",
       description = "Only rebuild grid.csv and phase-diagram.png from the acc-*.hdf5 files in DIR (all shards).")
@@ -71,37 +48,8 @@ public final class GridCommand extends MnistRunCommand {
           + "time left) for the grid in DIR.")
   Path status;
 
-  @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
-      + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
-  boolean slurm;
-
-  @Option(names = "--array", paramLabel = "N",
-      description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
-  Integer array;
-
-  @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
-  String partition;
-
-  @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
-  String time;
-
-  @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
-  Integer cpusPerTask;
-
-  @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
-  Integer gpusPerTask;
-
-  @Option(names = "--sbatch-arg", paramLabel = "ARG",
-      description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
-  List<String> sbatchArgs = new java.util.ArrayList<>();
-
-  @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
-      + "submit nothing.")
-  boolean dryRun;
-
-  @Option(names = "--resubmit", paramLabel = "DIR",
-      description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
-  Path resubmit;
+  @Mixin
+  GridSlurm.Submission submit;
 
   @Override
   boolean validatesBackendFirst() {
@@ -109,33 +57,32 @@ public final class GridCommand extends MnistRunCommand {
   }
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter stdout, PrintWriter err) throws Exception {
     if (collect != null) {
       return collect(collect, err);
     }
     if (status != null) {
-      GridSlurm.status(spec.commandLine().getOut(), status, recordedPlan(status));
+      GridSlurm.status(stdout, status, recordedPlan(status));
       return 0;
     }
-    if (resubmit != null) {
-      if (!slurm) {
+    if (submit.resubmit != null) {
+      if (!submit.slurm) {
         throw new IllegalArgumentException("--resubmit needs --slurm (nnstm grid --slurm --resubmit DIR)");
       }
-      GridSlurm.resubmit(spec.commandLine().getOut(), resubmit, recordedPlan(resubmit));
+      GridSlurm.resubmit(stdout, submit.resubmit, recordedPlan(submit.resubmit));
       return 0;
     }
     Path out = this.out.out;
-    if (varW.varW == null || depth == null || out == null) {
+    if (!run.varW.given() || depth == null || out == null) {
       throw new IllegalArgumentException("grid needs --var-w, --depth and --out (or --collect DIR)");
     }
-    int[] sh = parseShard(shard);
+    int[] sh = shard.parse();
     backendOptions.validate();
     CriticalityGrid.Plan plan = plan(sh[0], sh[1]);
-    if (slurm) {
+    if (submit.slurm) {
       return submit(plan, err);
     }
-    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
+    Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
     RunProvenance.check("grid", settings, out);
     if (CriticalityGrid.shard(plan).isEmpty()) {
       err.printf(Locale.ROOT, "nnstm: grid: shard %d/%d has no cells (%d depth groups over %d shards): nothing to do%n",
@@ -143,7 +90,7 @@ public final class GridCommand extends MnistRunCommand {
       err.flush();
       return 0;
     }
-    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, false);
+    DataOptions.Splits data = dataOptions.load(err, run.trainLimit.trainLimit, false);
     CriticalityGrid.Outcome outcome;
     boolean cpu = backendOptions.backendName().equalsIgnoreCase("cpu");
     plan.requireFits(cpu);
@@ -179,27 +126,27 @@ public final class GridCommand extends MnistRunCommand {
     if (!RunManifest.exists(dir)) {
       throw new IllegalArgumentException(dir + " holds no grid (no " + RunManifest.FILE + ")");
     }
-    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
+    return CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, run.memory.memoryGiB);
   }
 
   /** --slurm: the scripts, then sbatch (or, with --dry-run, only print them). */
   private int submit(CriticalityGrid.Plan plan, PrintWriter err) throws Exception {
-    if (!shard.equals("1/1")) {
+    if (!shard.whole()) {
       throw new IllegalArgumentException("--slurm chooses the shards itself (--array N): leave out --shard");
     }
     int groups = plan.depths().length;
-    int n = array == null ? groups : array;
+    int n = submit.array == null ? groups : submit.array;
     if (n < 1 || n > groups) {
       throw new IllegalArgumentException("--array must be 1.." + groups + " (shards take whole depth groups and "
           + "there are " + groups + " depths), got " + n);
     }
-    GridSlurm.Options o = new GridSlurm.Options(n, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    GridSlurm.Options o = submit.options(n);
     Path out = this.out.out;
-    Map<String, String> settings = CriticalityGrid.settings(plan, trainLimit.images(), VALIDATION);
+    Map<String, String> settings = CriticalityGrid.settings(plan, run.trainLimit.images(), VALIDATION);
     String grid = GridSlurm.gridScript(out, o, shardArgs());
     String collectScript = GridSlurm.collectScript(out, o);
     PrintWriter stdout = stdout();
-    if (dryRun) {
+    if (submit.dryRun) {
       new RunManifest("grid", settings, null).check(out);
       GridSlurm.dryRun(stdout, out, grid, collectScript);
       return 0;
@@ -235,8 +182,9 @@ public final class GridCommand extends MnistRunCommand {
       }
       keep.add(a);
     }
-    if (cpusPerTask != null && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
-      keep.addAll(List.of("--threads", Integer.toString(cpusPerTask))); // as many threads as the task has CPUs
+    if (submit.cpusPerTask != null
+        && keep.stream().noneMatch(a -> a.equals("--threads") || a.startsWith("--threads="))) {
+      keep.addAll(List.of("--threads", Integer.toString(submit.cpusPerTask))); // as many threads as the task has CPUs
     }
     return keep;
   }
@@ -246,23 +194,35 @@ public final class GridCommand extends MnistRunCommand {
 
   /** The plan from the options, as shard i of n. */
   CriticalityGrid.Plan plan(int i, int n) {
-    if (epochs.epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
-    }
-    return new CriticalityGrid.Plan(Ranges.doubles("--var-w", varW.varW), Ranges.ints("--depth", depth), varB.varB,
-        seed.seed, seeds.seeds, network.layout, epochs.epochs, EnsembleTrainer.Config.reference(), i, n,
-        memory.memoryGiB, network.activation());
+    int e = run.epochs.atLeastOne();
+    return new CriticalityGrid.Plan(run.varW.values(), Ranges.ints("--depth", depth), run.varB.varB,
+        run.seed.seed, run.seeds.seeds, run.layout, e, EnsembleTrainer.Config.reference(), i, n,
+        run.memory.memoryGiB, run.activation.phi());
   }
 
-  static int[] parseShard(String text) {
-    String[] sh = text.split("/");
-    if (sh.length != 2) {
-      throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+  /** {@code --shard i/n}, and its parsing. */
+  static final class Shard {
+    @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/n",
+        description = "Run shard i of n (1-based; default: ${DEFAULT-VALUE}): whole depth groups, largest cost first "
+            + "to the least-loaded shard; an empty shard succeeds doing nothing.")
+    String text;
+
+    /** Whether --shard is the default 1/1 (the whole grid). */
+    boolean whole() {
+      return text.equals("1/1");
     }
-    try {
-      return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+
+    /** {i, n}; an error unless the text is i/n with integers (the plan checks 1 &lt;= i &lt;= n). */
+    int[] parse() {
+      String[] sh = text.split("/");
+      if (sh.length != 2) {
+        throw new IllegalArgumentException("--shard must be i/n, got '" + text + "'");
+      }
+      try {
+        return new int[] {Integer.parseInt(sh[0].trim()), Integer.parseInt(sh[1].trim())};
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--shard must be i/n with integers, got '" + text + "'");
+      }
     }
   }
 
@@ -272,7 +232,7 @@ public final class GridCommand extends MnistRunCommand {
    */
   private int collect(Path dir, PrintWriter err) throws Exception {
     if (RunManifest.exists(dir)) {
-      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, memory.memoryGiB);
+      CriticalityGrid.Plan plan = CriticalityGrid.plan(RunManifest.readSettings(dir), 1, 1, run.memory.memoryGiB);
       int missing = CriticalityGrid.incomplete(dir, plan, CriticalityGrid.cells(plan)).size();
       if (missing > 0) {
         throw new IllegalArgumentException(dir + ": " + missing + " of " + CriticalityGrid.cells(plan).size()

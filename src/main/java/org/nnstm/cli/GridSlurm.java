@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nnstm.experiment.CriticalityGrid;
 import org.nnstm.io.AtomicFiles;
+import org.nnstm.io.Processes;
+import picocli.CommandLine.Option;
 
 /**
  * The grid on Slurm: {@code DIR/slurm/grid.sbatch} (one array job, task i runs shard i of n) and
@@ -32,6 +34,46 @@ import org.nnstm.io.AtomicFiles;
  */
 final class GridSlurm {
   private GridSlurm() {}
+
+  /** The options of {@code nnstm grid --slurm}: a picocli mixin of {@link GridCommand}. */
+  static final class Submission {
+    @Option(names = "--slurm", description = "Submit the grid to Slurm: one array job (task i = shard i/n) and a "
+        + "collect job after it; scripts in DIR/slurm. With --resubmit DIR: resubmit only incomplete shards.")
+    boolean slurm;
+
+    @Option(names = "--array", paramLabel = "N",
+        description = "With --slurm: shards (array tasks), at most one per depth (default: one per depth).")
+    Integer array;
+
+    @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition.")
+    String partition;
+
+    @Option(names = "--time", paramLabel = "HH:MM:SS", description = "With --slurm: time limit per task.")
+    String time;
+
+    @Option(names = "--cpus-per-task", paramLabel = "C", description = "With --slurm: CPUs per task.")
+    Integer cpusPerTask;
+
+    @Option(names = "--gpus-per-task", paramLabel = "G", description = "With --slurm: GPUs per task (with --backend cuda).")
+    Integer gpusPerTask;
+
+    @Option(names = "--sbatch-arg", paramLabel = "ARG",
+        description = "With --slurm: one more sbatch option for both jobs, e.g. --sbatch-arg=--account=abc (repeatable).")
+    List<String> sbatchArgs = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "With --slurm: print the job scripts and sbatch commands; write and "
+        + "submit nothing.")
+    boolean dryRun;
+
+    @Option(names = "--resubmit", paramLabel = "DIR",
+        description = "With --slurm: resubmit the incomplete shards of DIR that are not queued, and a collect job.")
+    Path resubmit;
+
+    /** The job options for {@code shards} array tasks. */
+    Options options(int shards) {
+      return new Options(shards, partition, time, cpusPerTask, gpusPerTask, sbatchArgs);
+    }
+  }
 
   /** The sbatch options of the submission. */
   record Options(int shards, String partition, String time, Integer cpusPerTask, Integer gpusPerTask,
@@ -229,15 +271,8 @@ final class GridSlurm {
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " did not answer within 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for " + cmd.get(0), e);
-    }
+    Processes.await(p, 60, TimeUnit.SECONDS, String.join(" ", cmd) + " did not answer within 60 s",
+        "interrupted waiting for " + cmd.get(0));
     if (p.exitValue() != 0) {
       String msg = new String(err, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\n\\s*", "; ");
       throw new IllegalArgumentException(cmd.get(0) + " refused: " + (msg.isEmpty() ? "exit " + p.exitValue() : msg));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     description = {"Jensen-Shannon distance between two discrete distributions (scipy's semantics).",
         "Inputs are normalised to sum 1; the result is the square root of the divergence, natural log unless "
             + "--base. CSV: one value per line or a single row.", "Output: the distance; with --json {\"js_distance\": x}."})
-public final class JsCommand implements Callable<Integer> {
+final class JsCommand implements Callable<Integer> {
   @Option(names = "--p", required = true, paramLabel = "P.csv", description = "first distribution")
   Path p;
 

@@ -10,7 +10,7 @@ import java.util.function.IntToDoubleFunction;
  * precision ({@link Double#toString}, integers without a fraction); non-finite numbers as null; strings
  * escaped; double[] and float[] as arrays.
  */
-public final class JsonLine {
+final class JsonLine {
   private JsonLine() {}
 
   /** The object of alternating keys (strings) and values: {@code of("r", 0.5, "density", 0.3)}. */

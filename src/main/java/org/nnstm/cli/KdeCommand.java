@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
             + "line whose fields all start with a letter or '_' (or are quoted) is a header (see --header); any "
             + "other field that is not a finite number is an error naming file, line and column.",
         "Output: one density per line; with --json one object {\"density\": [...]}."})
-public final class KdeCommand implements Callable<Integer> {
+final class KdeCommand implements Callable<Integer> {
   @Option(names = "--samples", required = true, paramLabel = "S.csv", description = "samples, n rows x d columns")
   Path samples;
 

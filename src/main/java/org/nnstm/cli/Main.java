@@ -121,7 +121,7 @@ public final class Main extends CommonOptions.Group {
   }
 
   /** A problem the user can fix, reported as one line. */
-  public static class UserException extends RuntimeException {
+  static class UserException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public UserException(String message) {

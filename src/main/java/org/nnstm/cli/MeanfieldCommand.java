@@ -20,9 +20,9 @@ import picocli.CommandLine.Mixin;
         + "phase.",
         "Example: nnstm meanfield --var-w 1.0:3.0:0.05 --var-b 0.05 --json;  nnstm meanfield critical --var-b 0.05"},
     subcommands = {MeanfieldCommand.Critical.class})
-public final class MeanfieldCommand implements Callable<Integer> {
+final class MeanfieldCommand implements Callable<Integer> {
   @Mixin
-  CommonOptions.OptionalVarWGrid varW;
+  CommonOptions.VarW varW;
 
   @Mixin
   Model model;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code nnstm plot}: figures from result files. */
 @Command(name = "plot", mixinStandardHelpOptions = true, description = "Figures from result files.",
     subcommands = {PlotCommand.Phase.class})
-public final class PlotCommand extends CommonOptions.Group {
+final class PlotCommand extends CommonOptions.Group {
   /** {@code nnstm plot phase --dir DIR}: the phase diagram from acc-{tag}-{depth}.hdf5 files. */
   @Command(name = "phase", mixinStandardHelpOptions = true,
       description = {"Phase diagram (accuracy over sigma_w^2 and depth, with mean-field xi_c and 6 xi_c) from the "

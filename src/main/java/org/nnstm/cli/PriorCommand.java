@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prior", mixinStandardHelpOptions = true,
     description = "Exact finite-width output priors of deep linear networks (Zavatone-Veth & Pehlevan 2021).",
     subcommands = {PriorCommand.Density.class, PriorCompareCommand.class})
-public final class PriorCommand extends CommonOptions.Group {
+final class PriorCommand extends CommonOptions.Group {
   /** {@code nnstm prior density}: the exact density at given radii or output values. */
   @Command(name = "density", mixinStandardHelpOptions = true,
       description = {"Exact prior density of the outputs h_L of a deep linear network with input norm ||x||:",
@@ -21,12 +21,12 @@ public final class PriorCommand extends CommonOptions.Group {
           "L u^(1/L) < 1e300 for L >= 2 layers (kappa = prod hidden widths / (2^L s2)); beyond, an error names r.",
           "Output: a table; with --json one object per point: r, density, log_density (for every kind).",
           "Example: nnstm prior density --widths 3,4,4,2 --var-w 1.0,1.2,0.9 --x-norm 1.7 --at 0.1,0.5,1.0 --json"})
-  public static final class Density implements Callable<Integer> {
+  static final class Density implements Callable<Integer> {
     @Mixin
     CommonOptions.LinearLayers layers;
 
-    @Option(names = "--x-norm", required = true, paramLabel = "R", description = "Input norm ||x|| (> 0).")
-    double xNorm;
+    @Mixin
+    CommonOptions.RequiredXNorm xNorm;
 
     @Option(names = "--at", required = true, paramLabel = "R1,R2,..",
         description = "Points: radii r >= 0 (vector, radial, cdf) or output values y (marginal); a list or a range a:b:s.")
@@ -48,12 +48,10 @@ public final class PriorCommand extends CommonOptions.Group {
       if (!k.equals("vector") && !k.equals("radial") && !k.equals("marginal") && !k.equals("cdf")) {
         throw new IllegalArgumentException("--kind must be vector, radial, marginal or cdf, got '" + kind + "'");
       }
-      if (!(xNorm > 0) || Double.isInfinite(xNorm)) {
-        throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + xNorm);
-      }
+      double xn = xNorm.value();
       LinearNetworkPrior prior;
       try {
-        prior = new LinearNetworkPrior(w, v, xNorm);
+        prior = new LinearNetworkPrior(w, v, xn);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(layers.given() + ": " + e.getMessage(), e);
       }
@@ -69,7 +67,7 @@ public final class PriorCommand extends CommonOptions.Group {
             default: logs[i] = prior.logRadialCdf(r); break;
           }
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--at " + r + " (--x-norm " + xNorm + "): " + e.getMessage(), e);
+          throw new IllegalArgumentException("--at " + r + " (--x-norm " + xn + "): " + e.getMessage(), e);
         }
       }
       CommonOptions.Table table = output.table("%s  %.17g  %.17g", "r", "density", "log_density");

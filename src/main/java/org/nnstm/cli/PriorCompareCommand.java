@@ -4,7 +4,6 @@ import org.nnstm.data.LabelledImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,29 +30,27 @@ import picocli.CommandLine.Option;
         + "ensemble) and/or sample them by Langevin dynamics at inverse temperature beta (beta = 0: the prior).",
         "Example: nnstm prior compare --widths 784,784,10 --var-w 1.0 --input mnist:0 --networks 10000 "
             + "--train-epochs 1 --train-networks 100 --out runs/prior"})
-public final class PriorCompareCommand extends MnistRunCommand {
-  @Option(names = "--widths", required = true, paramLabel = "N0,..,NL",
-      description = "Widths: input n_0, hidden n_1..n_{L-1}, output n_L.")
-  String widths;
+final class PriorCompareCommand extends MnistRunCommand {
+  @Mixin
+  CommonOptions.Widths widths;
 
   /** Weight variances sigma_l^2: one value for every layer, or one per layer. */
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.VarW varW;
 
   @Option(names = "--input", paramLabel = "mnist:INDEX",
       description = "Input x: training image INDEX (0..49,999) of MNIST, pixels in [0, 1]. n_0 must be 784.")
   String input;
 
-  @Option(names = "--x-norm", paramLabel = "R",
-      description = "Input x = R (1, .., 1) / sqrt(n_0) instead of an MNIST image (only ||x|| enters the prior).")
-  Double xNorm;
-
-  @Option(names = "--networks", defaultValue = "10000", paramLabel = "M",
-      description = "Networks sampled (default: ${DEFAULT-VALUE}).")
-  int networks;
+  /** Instead of --input. */
+  @Mixin
+  CommonOptions.XNorm xNorm;
 
   @Mixin
-  RunOptions.Seed seed;
+  CommonOptions.Networks networks = new CommonOptions.Networks(10000);
+
+  @Mixin
+  CommonOptions.Seed seed;
 
   @Option(names = "--train-epochs", defaultValue = "0", paramLabel = "E",
       description = "Train the first --train-networks networks for E epochs of plain SGD on MNIST (default: none).")
@@ -66,10 +63,10 @@ public final class PriorCompareCommand extends MnistRunCommand {
   Integer trainNetworks;
 
   @Mixin
-  RunOptions.TrainLimit trainLimit;
+  CommonOptions.TrainLimit trainLimit;
 
   @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.01f, 64);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.01f, 64);
 
   @Option(names = "--langevin-beta", paramLabel = "B",
       description = "Also run Langevin dynamics at inverse temperature B >= 0 (potential B * total cross-entropy "
@@ -85,34 +82,33 @@ public final class PriorCompareCommand extends MnistRunCommand {
   double langevinStep;
 
   @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(4);
+  CommonOptions.Memory memory = new CommonOptions.Memory(4);
 
   @Mixin
-  RunOptions.RequiredOut outDir;
+  CommonOptions.RequiredOut outDir;
 
   @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
-    int[] w = Layouts.parse(widths);
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
+    int[] w = widths.values();
     Path out = outDir.out;
-    double[] v = Ranges.doubles("--var-w", varW.required("prior compare"));
-    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks : 0) : trainNetworks;
+    double[] v = varW.required("prior compare");
+    int train = trainNetworks == null ? (trainEpochs > 0 || langevinBeta != null ? networks.count : 0)
+        : trainNetworks;
     if (trainEpochs < 0) {
       throw new IllegalArgumentException("--train-epochs must be >= 0, got " + trainEpochs);
     }
     boolean needsData = train > 0 || input != null;
-    if ((input == null) == (xNorm == null)) {
+    if ((input == null) == !xNorm.given()) {
       throw new IllegalArgumentException("give exactly one of --input mnist:INDEX and --x-norm R");
     }
     if (train > 0 && (w[0] != Layouts.INPUT || w[w.length - 1] < Layouts.CLASSES)) {
       throw new IllegalArgumentException("training on MNIST needs n_0 = 784 and n_L >= 10, got widths "
           + Arrays.toString(w));
     }
-    float[] x = xNorm != null ? uniformInput(w[0], xNorm) : null;
+    float[] x = xNorm.given() ? uniformInput(w[0], xNorm.value()) : null;
     int inputIndex = -1;
     if (input != null) {
       inputIndex = parseInput(input);
@@ -142,7 +138,7 @@ public final class PriorCompareCommand extends MnistRunCommand {
         trainData = m.train(trainLimit.images());
       }
     }
-    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks);
+    int perPass = RunMemory.modelsPerPass(probe.spec(), sgd.batch, memory.memoryGiB, networks.count);
     PriorComparison.Plan plan = plan(w, v, x, train, cfg, perPass);
     PriorComparison.Result r;
     RunStore store;
@@ -169,17 +165,16 @@ public final class PriorCompareCommand extends MnistRunCommand {
 
   private PriorComparison.Plan plan(int[] w, double[] v, float[] x, int train, EnsembleTrainer.Config cfg,
                                     int perPass) {
-    return new PriorComparison.Plan(w, v, x, networks, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta, steps,
-        langevinStep);
+    return new PriorComparison.Plan(w, v, x, networks.count, seed.seed, perPass, train, trainEpochs, cfg, langevinBeta,
+        steps, langevinStep);
   }
 
   /** Everything that determines the numbers: a resumed run must match it. */
   private String settings() {
     return String.format(Locale.ROOT, "widths=%s var-w=%s input=%s x-norm=%s networks=%d seed=%d train-epochs=%d "
         + "train-networks=%s train-limit=%s lr=%s batch=%d langevin-beta=%s steps=%d langevin-step=%s%n",
-        widths, varW.varW, input, xNorm, networks, seed.seed, trainEpochs, trainNetworks, trainLimit.trainLimit, sgd.lr,
-        sgd.batch, langevinBeta,
-        steps, langevinStep);
+        widths.widths, varW.text(), input, xNorm.xNorm, networks.count, seed.seed, trainEpochs, trainNetworks,
+        trainLimit.trainLimit, sgd.lr, sgd.batch, langevinBeta, steps, langevinStep);
   }
 
   static int parseInput(String text) {
@@ -199,27 +194,20 @@ public final class PriorCompareCommand extends MnistRunCommand {
   }
 
   private static float[] uniformInput(int n0, double norm) {
-    if (!(norm > 0) || Double.isInfinite(norm)) {
-      throw new IllegalArgumentException("--x-norm must be finite and > 0, got " + norm);
-    }
     float[] x = new float[n0];
     Arrays.fill(x, (float) (norm / Math.sqrt(n0)));
     return x;
   }
 
   private void report(PrintWriter outW, PriorComparison.Result r) {
-    if (!json.json) {
+    if (!json.json()) {
       outW.println("kind      ensemble  networks  js_distance");
     }
     for (PriorComparison.Comparison c : List.of(r.radial(), r.marginal())) {
       for (PriorComparison.Curve curve : c.curves()) {
-        if (json.json) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("kind", c.kind());
-          o.put("ensemble", curve.ensemble());
-          o.put("networks", curve.networks());
-          o.put("js_distance", curve.jsDistance());
-          outW.println(JsonLine.of(o));
+        if (json.json()) {
+          outW.println(JsonLine.of("kind", c.kind(), "ensemble", curve.ensemble(), "networks", curve.networks(),
+              "js_distance", curve.jsDistance()));
         } else {
           outW.printf(Locale.ROOT, "%-9s %-9s %8d  %.6f%n", c.kind(), curve.ensemble(), curve.networks(),
               curve.jsDistance());

@@ -41,10 +41,9 @@ import picocli.CommandLine.Option;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run a small version of every experiment and write figures and summary.md.",
         "Example: nnstm quickstart --out runs/quickstart"})
-public final class QuickstartCommand extends MnistRunCommand {
-  @Option(names = "--out", defaultValue = "runs/quickstart", paramLabel = "DIR",
-      description = "Output directory (default: ${DEFAULT-VALUE}).")
-  Path out;
+final class QuickstartCommand extends MnistRunCommand {
+  @Mixin
+  CommonOptions.DefaultOut out = new CommonOptions.DefaultOut("runs/quickstart");
 
   /** The training part's settings: deliberately small. */
   static final int DEPTH = 6;
@@ -55,15 +54,13 @@ public final class QuickstartCommand extends MnistRunCommand {
   static final int EPOCHS = 3;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter err = stderr();
-    PrintWriter stdout = stdout();
+  Integer execute(PrintWriter stdout, PrintWriter err) throws Exception {
     long start = System.nanoTime();
     Mnist mnist = dataOptions.mnist(err);
     StringBuilder summary = new StringBuilder();
     summary.append("# nnstm quickstart\n\n");
     try (Backend backend = backendOptions.open(err)) {
-      AtomicFiles.requireWritableDirectory(out);
+      AtomicFiles.requireWritableDirectory(out.out);
       summary.append("Backend: `").append(backend.name()).append("`.\n\n");
       trainingPart(backend, mnist, err, summary);
       gridPart(backend, mnist, err, summary);
@@ -73,8 +70,8 @@ public final class QuickstartCommand extends MnistRunCommand {
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
     summary.append(String.format(Locale.ROOT, "Total time: %.0f s.%n", seconds));
-    AtomicFiles.writeString(out.resolve("summary.md"), summary.toString());
-    stdout.printf(Locale.ROOT, "quickstart done in %.0f s: %s%n", seconds, out.resolve("summary.md"));
+    AtomicFiles.writeString(out.out.resolve("summary.md"), summary.toString());
+    stdout.printf(Locale.ROOT, "quickstart done in %.0f s: %s%n", seconds, out.out.resolve("summary.md"));
     return 0;
   }
 
@@ -85,7 +82,7 @@ public final class QuickstartCommand extends MnistRunCommand {
   static final int GRID_VALIDATION_IMAGES = 1_000;
 
   private void gridPart(Backend backend, Mnist mnist, PrintWriter err, StringBuilder summary) throws Exception {
-    Path dir = out.resolve("grid");
+    Path dir = out.out.resolve("grid");
     CriticalityGrid.Plan plan = new CriticalityGrid.Plan(GRID_VAR_W, GRID_DEPTHS, VAR_B, 0, 1, "wide", 1,
         EnsembleTrainer.Config.reference(), 1, 1, 4);
     err.printf(Locale.ROOT, "nnstm: quickstart 2/5: a small phase diagram: sigma_w^2 in %s, depths %s, "
@@ -96,7 +93,7 @@ public final class QuickstartCommand extends MnistRunCommand {
       CriticalityGrid.run(backend, plan, mnist.train(GRID_TRAIN_IMAGES),
           Mnist.slice(mnist.validation(), 0, GRID_VALIDATION_IMAGES), dir, line -> { }, progress);
     }
-    List<GridResults.Cell> cells = CriticalityGrid.summarize(dir, out.resolve("phase-diagram.png"));
+    List<GridResults.Cell> cells = CriticalityGrid.summarize(dir, out.out.resolve("phase-diagram.png"));
     double critical = MeanField.criticalWeightVariance(Activation.TANH, VAR_B);
     summary.append("## Phase diagram (`phase-diagram.png`)\n\n")
         .append(String.format(Locale.ROOT, "Validation accuracy after one epoch on %d training images (first %d "
@@ -143,7 +140,7 @@ public final class QuickstartCommand extends MnistRunCommand {
         + "%d trained networks%n", java.util.Arrays.toString(PRIOR_WIDTHS), PRIOR_NETWORKS, PRIOR_TRAINED);
     err.flush();
     PriorComparison.Result r = PriorComparison.run(backend, plan, train, Listener.none());
-    Path dir = out.resolve("prior");
+    Path dir = out.out.resolve("prior");
     AtomicFiles.requireWritableDirectory(dir);
     PriorComparisonFiles.write(dir, plan, r, 0);
     summary.append("## Exact prior vs sampled and trained networks (`prior/radial.png`, `prior/marginal.png`)\n\n")
@@ -184,7 +181,7 @@ public final class QuickstartCommand extends MnistRunCommand {
       r = MnistRegression.run(backend, plan, mnist.train(REGRESSION_TRAIN_IMAGES),
           Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES), test, 3, progress);
     }
-    Path dir = out.resolve("regress");
+    Path dir = out.out.resolve("regress");
     AtomicFiles.requireWritableDirectory(dir);
     MnistRegressionFiles.write(dir, plan, r, test);
     EpochReport<MnistRegression.Metrics> last = r.history().get(r.history().size() - 1);
@@ -211,7 +208,7 @@ public final class QuickstartCommand extends MnistRunCommand {
     LabelledImages train = mnist.train(TRAIN_IMAGES);
     LabelledImages val = Mnist.slice(mnist.validation(), 0, VALIDATION_IMAGES);
     double[][] acc = new double[models.size()][EPOCHS];
-    Path dir = out.resolve("train");
+    Path dir = out.out.resolve("train");
     err.printf(Locale.ROOT, "nnstm: quickstart 1/5: training %d tanh networks of depth %d together "
         + "(sigma_w^2 = %s) on %d images, %d epochs%n", models.size(), DEPTH, java.util.Arrays.toString(VAR_W),
         TRAIN_IMAGES, EPOCHS);
@@ -237,7 +234,7 @@ public final class QuickstartCommand extends MnistRunCommand {
     for (int k = 0; k < models.size(); k++) {
       series.add(new Series("sigma_w^2 = " + VAR_W[k], epochs, acc[k]));
     }
-    Path png = out.resolve("accuracy.png");
+    Path png = out.out.resolve("accuracy.png");
     Plots.lineChart(png, "Validation accuracy, tanh depth " + DEPTH + " (sigma_b^2 = " + VAR_B + ")",
         "epoch", "validation accuracy", series.toArray(new Series[0]));
     summary.append("## Training (`accuracy.png`)\n\n")
@@ -278,7 +275,7 @@ public final class QuickstartCommand extends MnistRunCommand {
         PROPAGATION_DEPTH);
     err.flush();
     SignalPropagation.Result r = SignalPropagation.run(backend, s, line -> { });
-    Path dir = out.resolve("propagation");
+    Path dir = out.out.resolve("propagation");
     AtomicFiles.requireWritableDirectory(dir);
     org.nnstm.experiment.SignalPropagationFiles.write(dir, s, r);
     summary.append("## Signal propagation (`propagation/propagation-q.png`, `-c.png`, `-width.png`)\n\n")

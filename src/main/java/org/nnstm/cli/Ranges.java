@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  * {@code 1.0:3.0:0.05} is 41 values, {@code 10:70:3} is 21 values. Values are a + i s computed in
  * decimal, so 1.0:3.0:0.05 gives exactly 1.05, 1.1, ... as typed.
  */
-public final class Ranges {
+final class Ranges {
   private Ranges() {}
 
   /** The values of a list or range; {@code option} names the option in error messages. */

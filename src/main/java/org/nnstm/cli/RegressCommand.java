@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.nnstm.experiment.MnistRegression;
@@ -29,12 +28,12 @@ import picocli.CommandLine.Option;
         + "plain SGD. Several --g values train together as one ensemble from the same initial weights. The "
         + "closed-form least-squares map is fitted first, as a reference (not a bound); --reference prints only it.",
         "Example: nnstm regress --epochs 10 --target-std 0.1 --g 0.2 --out runs/regress"})
-public final class RegressCommand extends MnistRunCommand {
+final class RegressCommand extends MnistRunCommand {
   /** Exit code when a model diverged (its history stops there; the other models' results are written). */
   static final int DIVERGED = 3;
 
   @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(10);
+  CommonOptions.Epochs epochs = new CommonOptions.Epochs(10);
 
   @Option(names = "--target-std", defaultValue = "0.1", paramLabel = "S",
       description = "Standard deviation of the target bumps, in class units (default: ${DEFAULT-VALUE}).")
@@ -65,14 +64,14 @@ public final class RegressCommand extends MnistRunCommand {
 
   /** Gaussian init: sigma^2 of the hidden layers, one value or one per hidden layer. */
   @Mixin
-  RunOptions.VarW varW = new RunOptions.VarW("8");
+  CommonOptions.VarW varW = new CommonOptions.VarW("8");
 
   @Option(names = "--readout-var", defaultValue = "0", paramLabel = "V",
       description = "Gaussian init: sigma^2 of the last layer; 0 starts it at zero (default: ${DEFAULT-VALUE}).")
   double readoutVar;
 
   @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.05f, 32);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.05f, 32);
 
   @Option(names = "--l2", defaultValue = "0", paramLabel = "L",
       description = "L2 penalty L * sum W^2, reported apart from the data term; it decays the weights on a time "
@@ -81,17 +80,17 @@ public final class RegressCommand extends MnistRunCommand {
   float l2;
 
   @Mixin
-  RunOptions.Seed seed;
+  CommonOptions.Seed seed;
 
   @Mixin
-  RunOptions.TrainLimit trainLimit;
+  CommonOptions.TrainLimit trainLimit;
 
   @Option(names = "--test-digits", defaultValue = "6", paramLabel = "N",
       description = "Test images whose predictions are drawn (default: ${DEFAULT-VALUE}).")
   int testDigits;
 
   @Mixin
-  RunOptions.Out outDir;
+  CommonOptions.Out outDir;
 
   private Path out;
 
@@ -100,12 +99,10 @@ public final class RegressCommand extends MnistRunCommand {
   boolean referenceOnly;
 
   @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
     out = outDir.out;
     MnistRegression.Plan plan = plan();
     if (testDigits < 0) {
@@ -192,7 +189,7 @@ public final class RegressCommand extends MnistRunCommand {
       default: throw new IllegalArgumentException("--hidden-activation must be identity or tanh, got '"
           + hiddenActivation + "'");
     }
-    double[] hv = Ranges.doubles("--var-w", varW.varW);
+    double[] hv = varW.values();
     if (hv.length != 1 && hv.length != hidden.length) {
       throw new IllegalArgumentException("--var-w needs 1 or " + hidden.length + " values (one per hidden layer), got "
           + Arrays.toString(hv));
@@ -217,17 +214,10 @@ public final class RegressCommand extends MnistRunCommand {
   }
 
   private void printReference(PrintWriter outW, MnistRegression.Reference ref) {
-    if (json.json) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("reference", "least_squares");
-      o.put("lambda", ref.lambda());
-      o.put("train_mse", ref.trainMse());
-      o.put("train_acc_decoded", ref.trainAccDecoded());
-      o.put("val_mse", ref.valMse());
-      o.put("val_acc_decoded", ref.valAccDecoded());
-      o.put("val_acc_bin", ref.valAccBin());
-      o.put("seconds", ref.seconds());
-      outW.println(JsonLine.of(o));
+    if (json.json()) {
+      outW.println(JsonLine.of("reference", "least_squares", "lambda", ref.lambda(), "train_mse", ref.trainMse(),
+          "train_acc_decoded", ref.trainAccDecoded(), "val_mse", ref.valMse(), "val_acc_decoded",
+          ref.valAccDecoded(), "val_acc_bin", ref.valAccBin(), "seconds", ref.seconds()));
     } else {
       outW.printf(Locale.ROOT, "reference (closed-form least-squares linear map, no bias, lambda %.3e; a reference, "
           + "not a bound): train_mse %.6e (the objective's floor for l2 = 0, g = 0)  val_mse %.6e  val_dec %.4f  "
@@ -239,7 +229,7 @@ public final class RegressCommand extends MnistRunCommand {
 
   private void print(PrintWriter outW, MnistRegression.Plan plan, EpochReport<? extends MnistRegression.Metrics> r,
                      MnistRegression.Reference ref) {
-    if (!json.json && r.epoch() == 0) {
+    if (!json.json() && r.epoch() == 0) {
       outW.println("g        epoch  train_mse    train_l2   train_kl  train_dec  train_bin  val_mse      val_l2"
           + "     val_kl    val_dec  val_bin  objective   gap         seconds");
     }
@@ -248,24 +238,12 @@ public final class RegressCommand extends MnistRunCommand {
       MnistRegression.Metrics v = r.validation();
       double objective = t.mse()[k] + t.l2()[k];
       double gap = objective - ref.trainMse();
-      if (json.json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("g", plan.g()[k]);
-        o.put("epoch", r.epoch());
-        o.put("train_mse", t.mse()[k]);
-        o.put("train_l2", t.l2()[k]);
-        o.put("train_kl", t.kl()[k]);
-        o.put("train_acc_decoded", t.accDecoded()[k]);
-        o.put("train_acc_bin", t.accBin()[k]);
-        o.put("val_mse", v.mse()[k]);
-        o.put("val_l2", v.l2()[k]);
-        o.put("val_kl", v.kl()[k]);
-        o.put("val_acc_decoded", v.accDecoded()[k]);
-        o.put("val_acc_bin", v.accBin()[k]);
-        o.put("train_objective", objective);
-        o.put("objective_gap", gap);
-        o.put("seconds", r.seconds());
-        outW.println(JsonLine.of(o));
+      if (json.json()) {
+        outW.println(JsonLine.of("g", plan.g()[k], "epoch", r.epoch(), "train_mse", t.mse()[k], "train_l2",
+            t.l2()[k], "train_kl", t.kl()[k], "train_acc_decoded", t.accDecoded()[k], "train_acc_bin",
+            t.accBin()[k], "val_mse", v.mse()[k], "val_l2", v.l2()[k], "val_kl", v.kl()[k], "val_acc_decoded",
+            v.accDecoded()[k], "val_acc_bin", v.accBin()[k], "train_objective", objective, "objective_gap", gap,
+            "seconds", r.seconds()));
       } else {
         outW.printf(Locale.ROOT, "%-8s %5d  %-11.4e %-10.4e %-9.4f %-10.4f %-10.4f %-12.4e %-10.4e %-10.4f %-9.4f "
             + "%-8.4f %-11.4e %-11.4e %.1f%n", plan.g()[k], r.epoch(), t.mse()[k], t.l2()[k], t.kl()[k],

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {"Train deep Gaussian-initialised networks on MNIST (an ensemble: every sigma_w^2 and seed "
         + "of one depth in one pass) and write the reference notebooks' HDF5 files.",
         "Example: nnstm train --depth 10 --var-w 2.0 --var-b 0.05 --epochs 5 --out runs/x"})
-public final class TrainCommand extends MnistRunCommand {
+final class TrainCommand extends MnistRunCommand {
   @Option(names = "--depth", paramLabel = "L", description = "Number of linear layers (with --layout).")
   Integer depth;
 
@@ -35,37 +35,19 @@ public final class TrainCommand extends MnistRunCommand {
   String output;
 
   @Mixin
-  RunOptions.Network network;
+  CommonOptions.MnistEnsemble run;
 
   @Mixin
-  RunOptions.VarW varW;
+  CommonOptions.RequiredOut out;
 
   @Mixin
-  RunOptions.VarB varB;
-
-  @Mixin
-  RunOptions.Epochs epochs = new RunOptions.Epochs(5);
-
-  @Mixin
-  RunOptions.RequiredOut out;
-
-  @Mixin
-  RunOptions.Sgd sgd = new RunOptions.Sgd(0.005f, 64);
+  CommonOptions.Sgd sgd = new CommonOptions.Sgd(0.005f, 64);
 
   @Option(names = "--momentum", defaultValue = "0.8", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Mixin
-  RunOptions.Seed seed;
-
-  @Mixin
-  RunOptions.Seeds seeds;
-
   @Option(names = "--shuffle", description = "Shuffle the training set every epoch (seeded by --seed).")
   boolean shuffle;
-
-  @Mixin
-  RunOptions.TrainLimit trainLimit;
 
   @Option(names = "--test", description = "Evaluate on the 10,000 test images instead of the validation split.")
   boolean test;
@@ -89,20 +71,15 @@ public final class TrainCommand extends MnistRunCommand {
   Integer maxModels;
 
   @Mixin
-  RunOptions.Memory memory = new RunOptions.Memory(6);
-
-  @Mixin
-  RunOptions.Json json;
+  CommonOptions.Output json;
 
   @Override
-  Integer execute() throws Exception {
-    PrintWriter outW = stdout();
-    PrintWriter err = stderr();
+  Integer execute(PrintWriter outW, PrintWriter err) throws Exception {
     MnistTraining.Plan plan = plan();
-    Map<String, String> settings = MnistTraining.settings(plan, trainLimit.images(),
+    Map<String, String> settings = MnistTraining.settings(plan, run.trainLimit.images(),
         test ? "test (t10k)" : "validation (training-file images 50000..59999)");
     RunProvenance.check("train", settings, out.out);
-    DataOptions.Splits data = dataOptions.load(err, trainLimit.trainLimit, test);
+    DataOptions.Splits data = dataOptions.load(err, run.trainLimit.trainLimit, test);
     if (hooks && hookSamples > data.validation().size()) {
       throw new IllegalArgumentException("--hook-samples " + hookSamples + " exceeds the "
           + data.validation().size() + " evaluation images");
@@ -122,7 +99,7 @@ public final class TrainCommand extends MnistRunCommand {
         MnistTraining.run(backend, plan, data.train(), data.validation(), out.out, provenance, line -> {
           err.println("nnstm: " + line);
           err.flush();
-        }, Listener.all(progress, new EpochPrinter(outW, err, json.json)));
+        }, Listener.all(progress, new EpochPrinter(outW, err, json.json())));
       }
     }
     return 0;
@@ -130,10 +107,8 @@ public final class TrainCommand extends MnistRunCommand {
 
   /** The plan from the options. */
   private MnistTraining.Plan plan() {
-    double[] vw = Ranges.doubles("--var-w", varW.required("train"));
-    if (epochs.epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs.epochs);
-    }
+    double[] vw = run.varW.required("train");
+    int e = run.epochs.atLeastOne();
     if (hookSamples < 1) {
       throw new IllegalArgumentException("--hook-samples must be >= 1, got " + hookSamples);
     }
@@ -142,8 +117,8 @@ public final class TrainCommand extends MnistRunCommand {
     }
     NetworkSpec net = networkSpec();
     EnsembleTrainer.Config cfg = new EnsembleTrainer.Config(sgd.lr, momentum, sgd.batch);
-    return new MnistTraining.Plan(net, vw, varB.varB, seed.seed, seeds.seeds, cfg, epochs.epochs, shuffle, params,
-        hooks ? hookSamples : 0, everyEpoch, maxModels, memory.memoryGiB);
+    return new MnistTraining.Plan(net, vw, run.varB.varB, run.seed.seed, run.seeds.seeds, cfg, e, shuffle, params,
+        hooks ? hookSamples : 0, everyEpoch, maxModels, run.memory.memoryGiB);
   }
 
   private NetworkSpec networkSpec() {
@@ -153,7 +128,7 @@ public final class TrainCommand extends MnistRunCommand {
       case "linear": outAct = Activation.IDENTITY; break;
       default: throw new IllegalArgumentException("--output must be tanh or linear, got '" + output + "'");
     }
-    Activation hidden = network.activation();
+    Activation hidden = run.activation.phi();
     int[] w;
     if (widths != null) {
       if (depth != null) {
@@ -164,7 +139,7 @@ public final class TrainCommand extends MnistRunCommand {
       if (depth == null) {
         throw new IllegalArgumentException("--depth is required (or --widths)");
       }
-      w = Layouts.named(network.layout, depth);
+      w = Layouts.named(run.layout, depth);
     }
     if (w[0] != Layouts.INPUT || w[w.length - 1] != Layouts.CLASSES) {
       throw new IllegalArgumentException("MNIST networks need input width 784 and output width 10, got widths "

@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
  * bytes, returned as floats scaled to [0, 1] (pixel / 255). Labels: magic 0x00000801, count n, then n
  * unsigned bytes. Malformed files throw {@link IllegalArgumentException} with the file and the problem.
  */
-public final class IdxReader {
+final class IdxReader {
   static final int IMAGE_MAGIC = 0x00000803;
   static final int LABEL_MAGIC = 0x00000801;
 

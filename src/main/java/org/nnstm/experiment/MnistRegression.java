@@ -49,9 +49,7 @@ public final class MnistRegression {
     }
 
     public Plan {
-      if (hiddenActivation == null) {
-        throw new IllegalArgumentException("hidden activation is missing");
-      }
+      PlanChecks.present(hiddenActivation, "hidden activation");
       hidden = hidden.clone();
       g = g.clone();
       varW = varW.clone();
@@ -90,9 +88,7 @@ public final class MnistRegression {
               : "sigma_w^2 values must be finite and >= 0, got " + varW[l]);
         }
       }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-      }
+      PlanChecks.atLeastOne(epochs, "epochs");
       new EnsembleTrainer.Config(lr, 0f, batch, l2); // validates lr, batch, l2
     }
 

@@ -75,7 +75,7 @@ public final class MnistRegressionFiles {
     h5.put("g", plan.g());
     h5.put("epoch", epochAxis);
     for (int i = 0; i < METRICS.length; i++) {
-      h5.put(METRICS[i], toFloat(m[i]));
+      h5.put(METRICS[i], Hdf5.toFloat(m[i]));
     }
     h5.put("diverged_at_epoch", Arrays.stream(r.divergedAt()).asDoubleStream().toArray());
     h5.put("bins", (long) plan.bins());
@@ -147,9 +147,9 @@ public final class MnistRegressionFiles {
       int idx = r.testIndex()[i];
       int label = test.labels()[idx];
       List<Series> s = new ArrayList<>();
-      s.add(new Series("test target (class " + label + ")", grid, toDouble(targets.target(label))));
+      s.add(new Series("test target (class " + label + ")", grid, Hdf5.toDouble(targets.target(label))));
       for (int k = 0; k < models; k++) {
-        s.add(new Series("prediction, g = " + plan.g()[k], grid, toDouble(r.testPredictions()[k][i])));
+        s.add(new Series("prediction, g = " + plan.g()[k], grid, Hdf5.toDouble(r.testPredictions()[k][i])));
       }
       float[] image = Arrays.copyOfRange(test.images(), idx * Mnist.PIXELS, (idx + 1) * Mnist.PIXELS);
       Plots.imageBesideChart(out.resolve(String.format(Locale.ROOT, "test-%05d.png", idx)), image, 28,
@@ -169,24 +169,5 @@ public final class MnistRegressionFiles {
     Arrays.fill(bin, ref.valAccBin());
     return List.of(new Series("least squares (reference), val decoded", epochAxis, dec),
         new Series("least squares (reference), val exact bin", epochAxis, bin));
-  }
-
-  private static float[][] toFloat(double[][] a) {
-    float[][] f = new float[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      f[i] = new float[a[i].length];
-      for (int j = 0; j < a[i].length; j++) {
-        f[i][j] = (float) a[i][j];
-      }
-    }
-    return f;
-  }
-
-  private static double[] toDouble(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
   }
 }

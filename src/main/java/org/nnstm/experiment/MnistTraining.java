@@ -41,14 +41,12 @@ public final class MnistTraining {
       varW = varW.clone();
       CriticalityGrid.requireDistinctTags(varW);
       ModelInit.grid(varW, varB, seed, seeds); // validates the variances and seeds
-      if (epochs < 1) {
-        throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-      }
+      PlanChecks.atLeastOne(epochs, "epochs");
       if (hookSamples < 0) {
         throw new IllegalArgumentException("hook samples must be >= 0 (0: no hook files), got " + hookSamples);
       }
-      if (maxModels != null && maxModels < 1) {
-        throw new IllegalArgumentException("models per pass must be >= 1, got " + maxModels);
+      if (maxModels != null) {
+        PlanChecks.atLeastOne(maxModels, "models per pass");
       }
     }
 

@@ -51,9 +51,7 @@ public final class PriorComparison {
       if (networks < 2) {
         throw new IllegalArgumentException("networks must be >= 2 (a KDE needs two samples), got " + networks);
       }
-      if (modelsPerPass < 1) {
-        throw new IllegalArgumentException("models per pass must be >= 1, got " + modelsPerPass);
-      }
+      PlanChecks.atLeastOne(modelsPerPass, "models per pass");
       if (trainNetworks < 0 || trainNetworks > networks || trainNetworks == 1) {
         throw new IllegalArgumentException("train networks must be 0 or in [2, " + networks + "], got "
             + trainNetworks);
@@ -361,18 +359,12 @@ public final class PriorComparison {
     return 10 * p;
   }
 
-  /** Scott bandwidth of 1-D samples (sample standard deviation times n^(-1/5)). */
+  /**
+   * Scott bandwidth of 1-D samples (sample standard deviation times n^(-1/5)); for one sample the variance is
+   * (s_0 - s_0)^2: 0, or NaN for a non-finite sample.
+   */
   private static double bandwidth(double[] s) {
-    double mean = 0;
-    for (double v : s) {
-      mean += v;
-    }
-    mean /= s.length;
-    double var = 0;
-    for (double v : s) {
-      var += (v - mean) * (v - mean);
-    }
-    var /= Math.max(1, s.length - 1);
+    double var = s.length == 1 ? (s[0] - s[0]) * (s[0] - s[0]) : SignalPropagation.stats(s)[2];
     return Math.sqrt(var) * Math.pow(s.length, -0.2);
   }
 

@@ -38,22 +38,17 @@ public final class RelativeEntropyAnalysis {
 
   /** Which network stands for "before training". */
   public enum Before {
-    INIT("init"), E0("e0");
+    INIT, E0;
 
-    private final String prefix;
-
-    Before(String prefix) {
-      this.prefix = prefix;
-    }
-
+    /** The file-name prefix, the constant's name in lower case: "init" or "e0". */
     public String prefix() {
-      return prefix;
+      return name().toLowerCase(Locale.ROOT);
     }
 
     /** "init" or "e0". */
     public static Before parse(String s) {
       for (Before b : values()) {
-        if (b.prefix.equals(s)) {
+        if (b.prefix().equals(s)) {
           return b;
         }
       }
@@ -65,9 +60,7 @@ public final class RelativeEntropyAnalysis {
   public record Settings(Path dir, double[] varW, int depth, RelativeEntropy.Form form, Before before,
                          int samples, long seed) {
     public Settings {
-      if (depth < 1) {
-        throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-      }
+      PlanChecks.atLeastOne(depth, "depth");
       if (samples < 2) {
         throw new IllegalArgumentException("samples must be >= 2, got " + samples);
       }

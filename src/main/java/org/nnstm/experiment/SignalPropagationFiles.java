@@ -110,17 +110,13 @@ public final class SignalPropagationFiles {
       cs.add(new org.nnstm.plot.Series("mean field, sigma_w^2 = " + fmt(w), l, cm));
     }
     List<org.nnstm.plot.Series> ws = new ArrayList<>();
+    int nw = s.widths().length;
     for (int i = 0; i < s.varW().length; i++) {
-      int nw = s.widths().length;
-      double[] x = new double[nw];
-      double[] v = new double[nw];
-      double[] d = new double[nw];
-      for (int j = 0; j < nw; j++) {
-        WidthRow row = wr.get(i * nw + j);
-        x[j] = row.width();
-        v[j] = row.qVarLast();
-        d[j] = Math.abs(row.qDevLast()) > 0 ? Math.abs(row.qDevLast()) : Double.NaN;
-      }
+      List<WidthRow> rows = wr.subList(i * nw, (i + 1) * nw); // this sigma_w^2's widths
+      double[] x = rows.stream().mapToDouble(WidthRow::width).toArray();
+      double[] v = rows.stream().mapToDouble(WidthRow::qVarLast).toArray();
+      double[] d = rows.stream().mapToDouble(row -> Math.abs(row.qDevLast()) > 0 ? Math.abs(row.qDevLast())
+          : Double.NaN).toArray();
       ws.add(new org.nnstm.plot.Series("var_k q_k^L, sigma_w^2 = " + fmt(s.varW()[i]), x, v));
       ws.add(new org.nnstm.plot.Series("|q^L - q_mf^L|, sigma_w^2 = " + fmt(s.varW()[i]), x, d));
     }

@@ -103,11 +103,7 @@ public final class Hdf5 {
       return d;
     }
     if (v instanceof float[] f) {
-      double[] d = new double[f.length];
-      for (int i = 0; i < f.length; i++) {
-        d[i] = f[i];
-      }
-      return d;
+      return toDouble(f);
     }
     throw new IOException(where + ": missing or non-vector dataset '" + name + "'");
   }
@@ -119,15 +115,29 @@ public final class Hdf5 {
       return m;
     }
     if (v instanceof double[][] d) {
-      float[][] m = new float[d.length][];
-      for (int i = 0; i < d.length; i++) {
-        m[i] = new float[d[i].length];
-        for (int j = 0; j < d[i].length; j++) {
-          m[i][j] = (float) d[i][j];
-        }
-      }
-      return m;
+      return toFloat(d);
     }
     throw new IOException(where + ": missing or non-matrix dataset '" + name + "'");
+  }
+
+  /** A float32 copy of a (possibly ragged) double matrix, each entry rounded to the nearest float. */
+  public static float[][] toFloat(double[][] d) {
+    float[][] m = new float[d.length][];
+    for (int i = 0; i < d.length; i++) {
+      m[i] = new float[d[i].length];
+      for (int j = 0; j < d[i].length; j++) {
+        m[i][j] = (float) d[i][j];
+      }
+    }
+    return m;
+  }
+
+  /** A double copy of a float vector (exact). */
+  public static double[] toDouble(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
   }
 }

@@ -18,7 +18,7 @@ import org.nnstm.tensor.Tensor;
  * solving its Ornstein-Uhlenbeck (prior) part exactly and the data drift to first order:
  *
  * <pre>
- *   W <- a W + s sqrt(1 - a^2) xi - (1 - a) s^2 beta N g,     a = exp(-h / 2),  xi ~ N(0, I),
+ *   W &lt;- a W + s sqrt(1 - a^2) xi - (1 - a) s^2 beta N g,     a = exp(-h / 2),  xi ~ N(0, I),
  * </pre>
  *
  * where g is the mean gradient over a mini-batch, so N g estimates the gradient of the full sum over the N
@@ -95,7 +95,7 @@ public final class Langevin implements AutoCloseable {
 
   /**
    * Takes {@code steps} steps on the training set (images n x n_0, labels); mini-batches follow
-   * {@link TrainingRun#order} shuffles, epoch after epoch. Modifies the ensemble's weights. Every
+   * {@link LabelledImages#order} shuffles, epoch after epoch. Modifies the ensemble's weights. Every
    * {@value #FINITE_CHECK_EVERY} steps and after the last, the weights are checked to be finite: a step h
    * too large for beta (the drift (1 - a) s^2 beta N g overshoots) makes them grow without bound, and
    * that ends the run with an {@link IllegalArgumentException} naming beta, h and the step.

@@ -26,7 +26,7 @@ public final class Layouts {
   }
 
   /**
-   * {@code decimated}: n_i = 784 - floor(774/depth) * i for i in [0, depth), then 10; 1 <= depth <= 774.
+   * {@code decimated}: n_i = 784 - floor(774/depth) * i for i in [0, depth), then 10; {@code 1 <= depth <= 774}.
    */
   public static int[] decimated(int depth) {
     if (depth < 1 || depth > 774) {

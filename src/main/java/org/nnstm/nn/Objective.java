@@ -6,13 +6,13 @@ import org.nnstm.tensor.Tensor;
  * What an {@link EnsembleTrainer} minimises: targets for a mini-batch, the loss of the network outputs and its
  * gradient. Implementations own their device buffers (close them).
  */
-public interface Objective extends AutoCloseable {
+interface Objective extends AutoCloseable {
   /** Columns of each model's statistics row (column 0 is the summed loss). */
   int statsColumns();
 
   /**
    * Loads the targets of the mini-batch: example r is {@code labels[order[from + r]]} (or
-   * {@code labels[from + r]} when order is null), r < rows.
+   * {@code labels[from + r]} when order is null), {@code r < rows}.
    */
   void loadTargets(int[] labels, int[] order, int from, int rows);
 

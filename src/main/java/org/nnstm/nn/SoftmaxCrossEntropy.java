@@ -7,7 +7,7 @@ import org.nnstm.tensor.Tensor;
  * Classification: softmax cross-entropy of the outputs against class labels in [0, n_L), mean over the
  * mini-batch (PyTorch's {@code CrossEntropyLoss}). Statistics per model: summed loss (nats), correct count.
  */
-public final class SoftmaxCrossEntropy implements Objective {
+final class SoftmaxCrossEntropy implements Objective {
   private final Backend backend;
   private final int models;
   private final int classes;

@@ -14,7 +14,7 @@ package org.nnstm.prior;
  * precision). Cost is O(n) for order n;
  * accuracy measured against mpmath: see BesselKTest.
  */
-public final class BesselK {
+final class BesselK {
   private BesselK() {}
 
   private static final double EPS = 1e-17;

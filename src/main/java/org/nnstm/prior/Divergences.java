@@ -1,5 +1,7 @@
 package org.nnstm.prior;
 
+import java.util.function.DoubleBinaryOperator;
+
 /**
  * Jensen-Shannon and Kullback-Leibler divergences between discrete distributions and between densities
  * sampled on a common 1-D grid.
@@ -80,14 +82,10 @@ public final class Divergences {
    * @param q same
    */
   public static double jensenShannonDistanceOnGrid(double[] x, double[] p, double[] q, double base) {
-    checkBase(base);
-    double[] pn = gridNormalised(x, "p", p);
-    double[] qn = gridNormalised(x, "q", q);
-    double[] f = new double[x.length];
-    for (int k = 0; k < x.length; k++) {
-      double m = (pn[k] + qn[k]) / 2.0;
-      f[k] = relEntr(pn[k], m) + relEntr(qn[k], m);
-    }
+    double[] f = onGrid(x, p, q, base, (pk, qk) -> {
+      double m = (pk + qk) / 2.0;
+      return relEntr(pk, m) + relEntr(qk, m);
+    });
     double js = trapezoid(x, f) / Math.log(base);
     return Math.sqrt(Math.max(0.0, js) / 2.0);
   }
@@ -97,17 +95,28 @@ public final class Divergences {
    * its trapezoid integral first); +inf when {@code q = 0 < p} at some grid point.
    */
   public static double klDivergenceOnGrid(double[] x, double[] p, double[] q, double base) {
+    double[] f = onGrid(x, p, q, base, Divergences::relEntr);
+    for (double fk : f) {
+      if (fk == Double.POSITIVE_INFINITY) {
+        return Double.POSITIVE_INFINITY;
+      }
+    }
+    return trapezoid(x, f) / Math.log(base);
+  }
+
+  /**
+   * The integrand {@code g(p_k, q_k)} at each grid point, p and q normalised by their trapezoid integrals
+   * (after the base and the grid are checked).
+   */
+  private static double[] onGrid(double[] x, double[] p, double[] q, double base, DoubleBinaryOperator g) {
     checkBase(base);
     double[] pn = gridNormalised(x, "p", p);
     double[] qn = gridNormalised(x, "q", q);
     double[] f = new double[x.length];
     for (int k = 0; k < x.length; k++) {
-      f[k] = relEntr(pn[k], qn[k]);
-      if (f[k] == Double.POSITIVE_INFINITY) {
-        return Double.POSITIVE_INFINITY;
-      }
+      f[k] = g.applyAsDouble(pn[k], qn[k]);
     }
-    return trapezoid(x, f) / Math.log(base);
+    return f;
   }
 
   /** scipy.special.rel_entr for finite non-negative arguments. */
@@ -138,21 +147,12 @@ public final class Divergences {
     if (v == null || v.length == 0) {
       throw new IllegalArgumentException(name + " must have at least one element");
     }
+    requireNonNegative(name, v);
     double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
-        throw new IllegalArgumentException(name + "[" + i + "] must be finite and >= 0, got " + v[i]);
-      }
-      sum += v[i];
+    for (double vi : v) {
+      sum += vi;
     }
-    if (!(sum > 0) || Double.isInfinite(sum)) {
-      throw new IllegalArgumentException(name + " must have a positive finite sum, got " + sum);
-    }
-    double[] out = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] / sum;
-    }
-    return out;
+    return dividedBy(name + " must have a positive finite sum, got ", v, sum);
   }
 
   private static double[] gridNormalised(double[] x, String name, double[] v) {
@@ -161,18 +161,27 @@ public final class Divergences {
       throw new IllegalArgumentException(
           "grid has " + x.length + " points but " + name + " has " + (v == null ? 0 : v.length) + " values");
     }
+    requireNonNegative(name, v);
+    return dividedBy(name + " must have a positive finite integral, got ", v, trapezoid(x, v));
+  }
+
+  /** Every v[i] finite and >= 0, else an error naming {@code name[i]}. */
+  private static void requireNonNegative(String name, double[] v) {
     for (int i = 0; i < v.length; i++) {
       if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
         throw new IllegalArgumentException(name + "[" + i + "] must be finite and >= 0, got " + v[i]);
       }
     }
-    double integral = trapezoid(x, v);
-    if (!(integral > 0) || Double.isInfinite(integral)) {
-      throw new IllegalArgumentException(name + " must have a positive finite integral, got " + integral);
+  }
+
+  /** v / total, elementwise; the error {@code message + total} unless total is finite and > 0. */
+  private static double[] dividedBy(String message, double[] v, double total) {
+    if (!(total > 0) || Double.isInfinite(total)) {
+      throw new IllegalArgumentException(message + total);
     }
     double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] / integral;
+      out[i] = v[i] / total;
     }
     return out;
   }

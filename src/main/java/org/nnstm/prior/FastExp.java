@@ -13,7 +13,7 @@ package org.nnstm.prior;
  * every exponent so the largest term is 1, so such terms are below 1e-307 of the sum); NaN maps to NaN.
  * Positive x are not supported by the table path and are sent to {@link Math#exp}.
  */
-public final class FastExp {
+final class FastExp {
   private FastExp() {}
 
   private static final int BITS = 10;

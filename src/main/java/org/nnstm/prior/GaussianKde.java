@@ -315,16 +315,24 @@ public final class GaussianKde {
    * @return a new array of length m (natural log)
    */
   public double[] logpdf(double[][] points) {
-    double[] y = whitenPoints(points);
-    int m = points.length;
-    double[] scaled = new double[m];
-    double[] shift = new double[m];
-    sums.compute(y, m, scaled, shift);
-    double[] out = new double[m];
-    for (int j = 0; j < m; j++) {
-      out[j] = Math.log(scaled[j]) - 0.5 * shift[j] + logNorm;
+    Sums s = kernelSums(points);
+    double[] out = new double[points.length];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = Math.log(s.scaled[j]) - 0.5 * s.shift[j] + logNorm;
     }
     return out;
+  }
+
+  /** The kernel sums at the m points: sum_i w_i K(z_i - y_j) = scaled[j] exp(-shift[j] / 2) ({@link KernelSums}). */
+  private record Sums(double[] scaled, double[] shift) {}
+
+  /** {@link Sums} at the points (m x d, checked and whitened). */
+  private Sums kernelSums(double[][] points) {
+    double[] y = whitenPoints(points);
+    int m = points.length;
+    Sums s = new Sums(new double[m], new double[m]);
+    sums.compute(y, m, s.scaled, s.shift);
+    return s;
   }
 
   /**
@@ -365,17 +373,13 @@ public final class GaussianKde {
    * @return a new array of length m
    */
   public double[] pdf(double[][] points) {
-    double[] y = whitenPoints(points);
-    int m = points.length;
-    double[] scaled = new double[m];
-    double[] shift = new double[m];
-    sums.compute(y, m, scaled, shift);
-    double[] out = new double[m];
-    for (int j = 0; j < m; j++) {
-      double e = Math.exp(logNorm - 0.5 * shift[j]);
+    Sums s = kernelSums(points);
+    double[] out = new double[points.length];
+    for (int j = 0; j < out.length; j++) {
+      double e = Math.exp(logNorm - 0.5 * s.shift[j]);
       out[j] = e >= Double.MIN_NORMAL
-          ? scaled[j] * e
-          : Math.exp(Math.log(scaled[j]) - 0.5 * shift[j] + logNorm);
+          ? s.scaled[j] * e
+          : Math.exp(Math.log(s.scaled[j]) - 0.5 * s.shift[j] + logNorm);
     }
     return out;
   }

@@ -570,28 +570,23 @@ final class KernelSums {
     return acc;
   }
 
-  /** First index with a[i] >= v. */
+  /** First index with a[i] >= v (a ascending). */
   private static int lowerBound(double[] a, double v) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] < v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return firstIndex(a, v, true);
   }
 
-  /** First index with a[i] > v. */
+  /** First index with a[i] > v (a ascending). */
   private static int upperBound(double[] a, double v) {
+    return firstIndex(a, v, false);
+  }
+
+  /** Binary search in ascending a: the first index with a[i] >= v ({@code orEqual}), else with a[i] > v. */
+  private static int firstIndex(double[] a, double v, boolean orEqual) {
     int lo = 0;
     int hi = a.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (a[mid] <= v) {
+      if (orEqual ? a[mid] < v : a[mid] <= v) {
         lo = mid + 1;
       } else {
         hi = mid;

@@ -68,7 +68,7 @@ class CommonOptionsTest {
   @Command(name = "g")
   static final class GridCommand implements Runnable {
     @Mixin
-    CommonOptions.RequiredVarWGrid varW;
+    CommonOptions.RequiredVarW varW;
 
     double[] values;
 
@@ -81,7 +81,7 @@ class CommonOptionsTest {
   @Command(name = "o")
   static final class OptionalGridCommand implements Runnable {
     @Mixin
-    CommonOptions.OptionalVarWGrid varW;
+    CommonOptions.VarW varW;
 
     @Override
     public void run() {
