@@ -34,7 +34,7 @@ import org.nnstm.tensor.Tensor;
  *
  * <p>Correlation depth: xi_fit = -1 / slope of the unweighted least-squares line through
  * (l, ln |c^l - c*|) over the layers l = 1, 2, ... up to (not including) the first layer where
- * |c^l - c*| <= max(3 c_se^l, 1e-6), with c* the mean-field fixed point ({@link MeanField}); NaN when fewer
+ * |c^l - c*| &lt;= max(3 c_se^l, 1e-6), with c* the mean-field fixed point ({@link MeanField}); NaN when fewer
  * than 3 layers qualify. It is compared with xi_c = -1 / ln chi_c: in the ordered phase the approach to
  * c* = 1 is exponential from the first layers; in the chaotic phase c^0 starts far from c* and the early,
  * nonlinear approach makes the fit over all qualifying layers overshoot xi_c.
