@@ -82,7 +82,7 @@ public final class MeanField {
   static double[] lengthMap(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
     double q = fixedPointQ(phi, varW, varB, rule);
-    double k = phi.homogeneousMeanSquare();
+    double k = phi.shape().homogeneousMeanSquare();
     if (!Double.isNaN(k)) {
       return new double[] {q, varW * k, varW * k};
     }
@@ -115,7 +115,7 @@ public final class MeanField {
    */
   public static double fixedPointQ(Activation phi, double varW, double varB, GaussianExpectation rule) {
     check(varW, varB);
-    double k = phi.homogeneousMeanSquare();
+    double k = phi.shape().homogeneousMeanSquare();
     if (!Double.isNaN(k)) {
       double gain = varW * k;
       if (gain < 1) {
@@ -130,7 +130,7 @@ public final class MeanField {
       throw new IllegalArgumentException("mean field with sigma_b^2 = 0 needs phi(0) = 0; " + phi.label()
           + " has phi(0) = " + phi.value(0));
     }
-    double bound = phi.bound();
+    double bound = phi.shape().bound();
     DoubleUnaryOperator g = q -> {
       double s = Math.sqrt(q);
       if (phi == Activation.TANH && q < SMALL_Q && Math.abs(varW - 1) < 0.5) {
@@ -206,12 +206,12 @@ public final class MeanField {
    */
   public static boolean unbounded(Activation phi, double varW, double varB) {
     check(varW, varB);
-    double k = phi.homogeneousMeanSquare();
+    double k = phi.shape().homogeneousMeanSquare();
     if (!Double.isNaN(k)) {
       double gain = varW * k;
       return gain > 1 || gain == 1 && varB > 0;
     }
-    if (Double.isFinite(phi.bound())) {
+    if (Double.isFinite(phi.shape().bound())) {
       return false;
     }
     try {
@@ -223,7 +223,7 @@ public final class MeanField {
   }
 
   private static String unboundedMessage(Activation phi, double varW, double varB) {
-    double k = phi.homogeneousMeanSquare();
+    double k = phi.shape().homogeneousMeanSquare();
     String why = Double.isNaN(k) ? "" : " (sigma_w^2 E[phi(z)^2] = " + varW * k + (varB > 0 ? " >= 1 with sigma_b^2 > 0)"
         : " > 1)");
     return phi.label() + " activation with sigma_w^2 = " + varW + ", sigma_b^2 = " + varB
@@ -263,7 +263,7 @@ public final class MeanField {
     // the inner integrand f(a z1 + b z2) has its structure at z2 = -a z1 / b on the length 1/b. For a kinked
     // phi the inner integral, a function of a z1 / b, is kinked-smoothed at z1 = 0 on the length b / |a|
     // (relu: b (x Phi(x) + phi_N(x)), x = a z1 / b), so the outer panels are graded on that length too.
-    double outerScale = phi.smooth() || b == 0 ? s : Math.max(s, Math.abs(a) / b);
+    double outerScale = phi.shape().smooth() || b == 0 ? s : Math.max(s, Math.abs(a) / b);
     return expect(rule2, phi, z1 -> {
       double outer = f.applyAsDouble(s * z1);
       if (outer == 0) {
@@ -281,13 +281,13 @@ public final class MeanField {
    */
   static double expect(GaussianExpectation rule, Activation phi, DoubleUnaryOperator f, double center,
                        double scale) {
-    return phi.smooth() ? rule.expect(f, center, scale) : rule.expectWithEdgeAt(f, center, scale);
+    return phi.shape().smooth() ? rule.expect(f, center, scale) : rule.expectWithEdgeAt(f, center, scale);
   }
 
   /** The stable fixed point c* &lt; 1 of the correlation map in the chaotic phase (chi_1 &gt; 1). */
   static double fixedPointC(Activation phi, double varW, double varB, double q, GaussianExpectation rule2) {
     DoubleUnaryOperator g = c -> (varW * correlation(phi, q, c, rule2, false) + varB) / q - c;
-    if (varB == 0 && phi.odd()) {
+    if (varB == 0 && phi.shape().odd()) {
       // odd phi, no bias: C(0) = 0 is the stable fixed point in the chaotic phase
       return 0;
     }
@@ -315,7 +315,7 @@ public final class MeanField {
    */
   public static double criticalWeightVariance(Activation phi, double varB) {
     check(1, varB);
-    double k = phi.homogeneousMeanSquare();
+    double k = phi.shape().homogeneousMeanSquare();
     if (!Double.isNaN(k)) {
       return 1 / k;
     }
@@ -354,7 +354,7 @@ public final class MeanField {
    * else {@link #fixedPointQ} there.
    */
   public static double criticalFixedPointQ(Activation phi, double criticalVarW, double varB) {
-    if (!Double.isNaN(phi.homogeneousMeanSquare())) {
+    if (!Double.isNaN(phi.shape().homogeneousMeanSquare())) {
       return varB == 0 ? 0 : Double.POSITIVE_INFINITY;
     }
     return fixedPointQ(phi, criticalVarW, varB, DEFAULT_RULE);

@@ -61,7 +61,7 @@ public final class TwoInputMaps {
     double c = Math.max(-1, Math.min(1, m.c()));
     double a = s2 * c;
     double b = s2 * Math.sqrt(Math.max(0, 1 - c * c));
-    if (!phi.smooth()) {
+    if (!phi.shape().smooth()) {
       // a kink at 0 (relu): panel edges at z = 0 and, for the inner variable, at z2 = -a z1 / b; the inner
       // integral varies on the length b / |a| in z1 (see MeanField.correlation)
       double outerScale = b == 0 ? s1 : Math.max(s1, Math.abs(a) / b);

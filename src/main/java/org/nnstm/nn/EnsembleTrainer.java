@@ -225,33 +225,8 @@ public final class EnsembleTrainer implements AutoCloseable {
    */
   public void gemmsOfStep(int rows) {
     checkRows(rows);
-    Tensor prev = input;
-    long prevStride = 0;
-    for (int l = 0; l < spec.depth(); l++) {
-      GaussianLinear layer = net.layer(l);
-      backend.gemm(false, true, rows, layer.out(), layer.in(), 1f, prev, prevStride, layer.weight,
-          (long) layer.out() * layer.in(), 0f, z[l], (long) rows * layer.out(), models);
-      prev = z[l];
-      prevStride = (long) rows * layer.out();
-    }
-    Tensor dy = gradA;
-    Tensor other = gradB;
-    for (int l = spec.depth() - 1; l >= 0; l--) {
-      GaussianLinear layer = net.layer(l);
-      int in = layer.in();
-      int out = layer.out();
-      Tensor p = l == 0 ? input : z[l - 1];
-      long ps = l == 0 ? 0 : (long) rows * in;
-      backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, p, ps,
-          config.momentum(), layer.weightVelocity, (long) out * in, models);
-      if (l > 0) {
-        backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
-            0f, other, (long) rows * in, models);
-      }
-      Tensor t = dy;
-      dy = other;
-      other = t;
-    }
+    forward(rows, true);
+    backward(rows, Pass.GEMMS_ONLY);
   }
 
   private void checkRows(int rows) {
@@ -281,6 +256,11 @@ public final class EnsembleTrainer implements AutoCloseable {
   }
 
   private void forward(int rows) {
+    forward(rows, false);
+  }
+
+  /** The forward pass; gemmsOnly: only its GEMMs (each layer then reads the previous z, not y). */
+  private void forward(int rows, boolean gemmsOnly) {
     Tensor prev = input;
     long prevStride = 0;
     for (int l = 0; l < spec.depth(); l++) {
@@ -289,6 +269,11 @@ public final class EnsembleTrainer implements AutoCloseable {
       int out = layer.out();
       backend.gemm(false, true, rows, out, in, 1f, prev, prevStride, layer.weight, (long) out * in,
           0f, z[l], (long) rows * out, models);
+      if (gemmsOnly) {
+        prev = z[l];
+        prevStride = (long) rows * out;
+        continue;
+      }
       backend.biasActivationForward(spec.activation(l), models, rows, out, z[l], layer.bias, y[l]);
       prev = y[l];
       prevStride = (long) rows * out;
@@ -316,15 +301,25 @@ public final class EnsembleTrainer implements AutoCloseable {
     loadBatch(images, labels, order, from, rows);
     forward(rows);
     lossAndGradient(rows);
-    backward(rows, 0f, false);
+    backward(rows, Pass.GRADIENTS);
   }
 
   private void backwardAndUpdate(int rows) {
-    backward(rows, config.momentum(), true);
+    backward(rows, Pass.STEP);
   }
 
+  /**
+   * What {@link #backward} does: the gradients alone (velocity = grad, no update), the training step
+   * (velocity = grad + mu velocity, w -= lr velocity), or only the step's GEMMs (the yardstick of
+   * {@link #gemmsOfStep}: no activation backward, column sums or updates).
+   */
+  private enum Pass { GRADIENTS, STEP, GEMMS_ONLY }
+
   /** Backprop; velocity = grad + mu * velocity; with update, w -= lr * velocity. */
-  private void backward(int rows, float mu, boolean update) {
+  private void backward(int rows, Pass pass) {
+    boolean update = pass == Pass.STEP;
+    boolean gemmsOnly = pass == Pass.GEMMS_ONLY;
+    float mu = pass == Pass.GRADIENTS ? 0f : config.momentum();
     float lr = config.learningRate();
     Tensor dy = gradA;
     Tensor other = gradB;
@@ -332,13 +327,23 @@ public final class EnsembleTrainer implements AutoCloseable {
       GaussianLinear layer = net.layer(l);
       int in = layer.in();
       int out = layer.out();
-      backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, z[l], y[l], dy);
-      Tensor prev = l == 0 ? input : y[l - 1];
+      if (!gemmsOnly) {
+        backend.activationBackward(spec.activation(l), (long) models * rows * out, dy, z[l], y[l], dy);
+      }
+      Tensor prev = l == 0 ? input : gemmsOnly ? z[l - 1] : y[l - 1];
       long prevStride = l == 0 ? 0 : (long) rows * in;
       if (l > 0) {
         // the data gradient first: it needs the weights before this step's update
         backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
             0f, other, (long) rows * in, models);
+      }
+      if (gemmsOnly) {
+        backend.gemm(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
+            mu, layer.weightVelocity, (long) out * in, models);
+        Tensor t = dy;
+        dy = other;
+        other = t;
+        continue;
       }
       if (spec.biases()) {
         backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);

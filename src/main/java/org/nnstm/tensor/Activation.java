@@ -6,8 +6,7 @@ import java.util.Locale;
  * An elementwise activation phi, the one type every layer uses: the backends' fused kernels implement it
  * by its {@link #kernelCode()}, the trainer differentiates it and the mean-field theory
  * ({@code org.nnstm.meanfield}) takes its Gaussian expectations by quadrature of {@link #value},
- * {@link #first} and {@link #second}, told only the shape facts {@link #bound()}, {@link #odd()}, {@link #smooth()}
- * and {@link #homogeneousMeanSquare()}.
+ * {@link #first} and {@link #second}, told only the shape facts of its {@link #shape()}.
  *
  * <p>Adding an activation touches four files: this one (the double-precision math, a new kernel code and the
  * four shape facts), {@code backend/cpu/CpuActivation.java} (the CPU float forward and backward loops),
@@ -18,7 +17,7 @@ import java.util.Locale;
  */
 public enum Activation {
   /** phi(z) = tanh(z), phi'(z) = 1 - phi(z)^2, phi''(z) = -2 tanh(z) (1 - tanh(z)^2). */
-  TANH(0) {
+  TANH(0, 1, true, true, Double.NaN) {
     @Override
     public double value(double z) {
       return Math.tanh(z);
@@ -35,19 +34,9 @@ public enum Activation {
       double t = Math.tanh(z);
       return -2 * t * (1 - t * t);
     }
-
-    @Override
-    public double bound() {
-      return 1;
-    }
-
-    @Override
-    public boolean odd() {
-      return true;
-    }
   },
   /** phi(z) = z, phi'(z) = 1 (a linear network). */
-  IDENTITY(1) {
+  IDENTITY(1, Double.POSITIVE_INFINITY, true, true, 1) {
     @Override
     public double value(double z) {
       return z;
@@ -62,22 +51,12 @@ public enum Activation {
     public double second(double z) {
       return 0;
     }
-
-    @Override
-    public boolean odd() {
-      return true;
-    }
-
-    @Override
-    public double homogeneousMeanSquare() {
-      return 1;
-    }
   },
   /**
    * phi(z) = max(0, z) (written z &lt; 0 ? 0 : z, so NaN propagates), phi'(z) = [z &gt; 0] (0 at the kink z = 0),
    * phi'' = 0. Positively homogeneous: E_z[relu(z)^2] = 1/2 for z ~ N(0, 1).
    */
-  RELU(2) {
+  RELU(2, Double.POSITIVE_INFINITY, false, false, 0.5) {
     @Override
     public double value(double z) {
       return z < 0 ? 0 : z;
@@ -92,22 +71,12 @@ public enum Activation {
     public double second(double z) {
       return 0;
     }
-
-    @Override
-    public double homogeneousMeanSquare() {
-      return 0.5;
-    }
-
-    @Override
-    public boolean smooth() {
-      return false;
-    }
   },
   /**
    * phi(z) = erf(z) = (2 / sqrt(pi)) int_0^z exp(-t^2) dt (the standard error function, {@link #erf}),
    * phi'(z) = (2 / sqrt(pi)) exp(-z^2), phi''(z) = -2 z phi'(z).
    */
-  ERF(3) {
+  ERF(3, 1, true, true, Double.NaN) {
     @Override
     public double value(double z) {
       return erf(z);
@@ -122,16 +91,6 @@ public enum Activation {
     public double second(double z) {
       return -2 * z * first(z);
     }
-
-    @Override
-    public double bound() {
-      return 1;
-    }
-
-    @Override
-    public boolean odd() {
-      return true;
-    }
   };
 
   /** 2 / sqrt(pi), rounded to double. */
@@ -139,9 +98,12 @@ public enum Activation {
   private static final double ONE_OVER_SQRT_PI = 0.5641895835477563;
 
   private final int kernelCode;
+  private final Shape shape;
 
-  Activation(int kernelCode) {
+  /** The kernel code and the shape facts of phi ({@link Shape}). */
+  Activation(int kernelCode, double bound, boolean odd, boolean smooth, double homogeneousMeanSquare) {
     this.kernelCode = kernelCode;
+    this.shape = new Shape(bound, odd, smooth, homogeneousMeanSquare);
   }
 
   /**
@@ -161,37 +123,9 @@ public enum Activation {
   /** phi''(z). */
   public abstract double second(double z);
 
-  /**
-   * sup_z |phi(z)|, or +Infinity when phi is unbounded (the default). Mean field brackets the fixed point
-   * q* of the length map in [sigma_b^2, sigma_w^2 bound^2 + sigma_b^2] when it is finite.
-   */
-  public double bound() {
-    return Double.POSITIVE_INFINITY;
-  }
-
-  /** Whether phi(-z) = -phi(z) (default false): then with sigma_b^2 = 0 the correlation map has C(0) = 0. */
-  public boolean odd() {
-    return false;
-  }
-
-  /**
-   * Whether phi is smooth (default true); false when phi or phi' has a kink or jump, at z = 0 (relu). Then
-   * mean field's quadrature places a panel edge at the kink whatever the scale, where for smooth phi it
-   * may use uniform panels.
-   */
-  public boolean smooth() {
-    return true;
-  }
-
-  /**
-   * E_z[phi(z)^2] for z ~ N(0, 1) when phi is positively homogeneous of degree 1 (phi(a z) = a phi(z) for
-   * all a &gt; 0, i.e. phi(z) = alpha z for z &gt; 0 and beta z for z &lt; 0), else NaN (the default). Then the
-   * length map is linear, F(q) = sigma_w^2 k q + sigma_b^2 with k this value, and chi_1 = sigma_w^2
-   * E[phi'(z)^2] = sigma_w^2 (alpha^2 + beta^2) / 2 = sigma_w^2 k for every q: mean field uses k in closed
-   * form (q* = sigma_b^2 / (1 - sigma_w^2 k), critical sigma_w^2 = 1 / k).
-   */
-  public double homogeneousMeanSquare() {
-    return Double.NaN;
+  /** The shape facts of phi that mean-field theory uses. */
+  public Shape shape() {
+    return shape;
   }
 
   /** The lower-case name used on the command line and in output files, e.g. {@code tanh}. */
@@ -295,4 +229,21 @@ public enum Activation {
     double lo = Math.fma(x, x, -hi);
     return Math.exp(-hi) * (1 - lo);
   }
+
+  /**
+   * What mean field needs to know of phi's shape.
+   *
+   * @param bound sup_z |phi(z)|, or +Infinity when phi is unbounded. Mean field brackets the fixed point q* of the
+   *     length map in [sigma_b^2, sigma_w^2 bound^2 + sigma_b^2] when it is finite.
+   * @param odd Whether phi(-z) = -phi(z): then with sigma_b^2 = 0 the correlation map has C(0) = 0.
+   * @param smooth Whether phi is smooth; false when phi or phi' has a kink or jump, at z = 0 (relu). Then mean
+   *     field's quadrature places a panel edge at the kink whatever the scale, where for smooth phi it may use uniform
+   *     panels.
+   * @param homogeneousMeanSquare E_z[phi(z)^2] for z ~ N(0, 1) when phi is positively homogeneous of degree 1 (phi(a
+   *     z) = a phi(z) for all a &gt; 0, i.e. phi(z) = alpha z for z &gt; 0 and beta z for z &lt; 0), else NaN. Then the
+   *     length map is linear, F(q) = sigma_w^2 k q + sigma_b^2 with k this value, and chi_1 = sigma_w^2 E[phi'(z)^2] =
+   *     sigma_w^2 (alpha^2 + beta^2) / 2 = sigma_w^2 k for every q: mean field uses k in closed form (q* = sigma_b^2 /
+   *     (1 - sigma_w^2 k), critical sigma_w^2 = 1 / k).
+   */
+  public record Shape(double bound, boolean odd, boolean smooth, double homogeneousMeanSquare) {}
 }

@@ -463,11 +463,11 @@ class ActivationTest {
       assertTrue(codes.add(a.kernelCode()), "kernel codes unique: " + a);
       assertEquals(a, Activation.named(a.label()));
       for (double z = 0.25; z < 5; z += 0.25) {
-        if (a.odd()) {
+        if (a.shape().odd()) {
           assertEquals(-a.value(z), a.value(-z), 0.0, a + " odd");
         }
-        assertTrue(Math.abs(a.value(z)) <= a.bound() && Math.abs(a.value(-z)) <= a.bound(), a + " bound");
-        double k = a.homogeneousMeanSquare();
+        assertTrue(Math.abs(a.value(z)) <= a.shape().bound() && Math.abs(a.value(-z)) <= a.shape().bound(), a + " bound");
+        double k = a.shape().homogeneousMeanSquare();
         if (!Double.isNaN(k)) {
           assertEquals(3 * a.value(z), a.value(3 * z), 0.0, a + " homogeneous");
           assertEquals(3 * a.value(-z), a.value(-3 * z), 0.0, a + " homogeneous");
@@ -479,7 +479,7 @@ class ActivationTest {
     assertEquals(Activation.RELU, Activation.named(" ReLU "));
     assertEquals(Activation.ERF, Activation.named("erf"));
     assertThrows(IllegalArgumentException.class, () -> Activation.named("gelu"));
-    assertEquals(0.5, Activation.RELU.homogeneousMeanSquare());
-    assertTrue(!Activation.RELU.odd() && Activation.ERF.odd() && Activation.ERF.bound() == 1);
+    assertEquals(0.5, Activation.RELU.shape().homogeneousMeanSquare());
+    assertTrue(!Activation.RELU.shape().odd() && Activation.ERF.shape().odd() && Activation.ERF.shape().bound() == 1);
   }
 }
