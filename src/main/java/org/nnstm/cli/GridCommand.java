@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nnstm grid}: the (sigma_w^2, depth) criticality grid, resumable and shardable. */
 @Command(name = "grid", mixinStandardHelpOptions = true,
-    description = {"Train one tanh network per (sigma_w^2, depth, seed) cell (all cells of a depth together), "
+    description = {"Train one network (tanh unless --activation) per (sigma_w^2, depth, seed) cell (all cells of a depth together), "
         + "write acc-{tag}-{depth}.hdf5 per cell, grid.csv and phase-diagram.png. Re-running skips complete "
         + "cells; a rerun with other settings is refused (DIR/nnstm-manifest.txt); --shard i/n runs whole depth "
         + "groups balanced by cost; --collect DIR rebuilds grid.csv and the figure; --slurm submits an array job.",

@@ -35,11 +35,12 @@ final class MeanfieldCommand implements Callable<Integer> {
     Activation phi = model.activation.phi();
     double vb = model.varB.value();
     double[] grid = varW.values();
-    // every point first: an error (out of the domain, no fixed point q*) leaves stdout empty
+    // every point first: an error (out of the domain) leaves stdout empty; where the length map has no finite
+    // fixed point (relu or identity beyond the critical line) the row says "unbounded"
     List<MeanFieldPoint> points = new ArrayList<>();
     for (double vw : grid) {
       try {
-        points.add(MeanField.of(phi, vw, vb));
+        points.add(MeanField.unbounded(phi, vw, vb) ? MeanFieldPoint.unbounded(vw, vb) : MeanField.of(phi, vw, vb));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--var-w " + vw + " --var-b " + vb + ": " + e.getMessage(), e);
       }

@@ -24,6 +24,25 @@ class MeanfieldCommandTest {
   }
 
   @Test
+  void reluBeyondItsCriticalLineIsARowSayingUnbounded() {
+    // relu: q* = sigma_b^2 / (1 - sigma_w^2 / 2), finite only below sigma_w^2 = 2 (or at 2 with sigma_b^2 = 0)
+    TrainCommandTest.Result r = TrainCommandTest.run("meanfield", "--var-w", "1.0,2.0,2.5", "--var-b", "0",
+        "--activation", "relu", "--json");
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(3, lines.size(), r.out());
+    assertTrue(lines.get(1).endsWith("\"phase\": \"ordered\"}"), lines.get(1));
+    assertEquals("{\"var_w\": 2.5, \"var_b\": 0.0, \"q_star\": null, \"chi_1\": null, \"c_star\": null, "
+        + "\"chi_c\": null, \"xi_c\": null, \"xi_q\": null, \"phase\": \"unbounded\"}", lines.get(2));
+    // the same for a linear network beyond sigma_w^2 = 1 (an error before the rows existed)
+    r = TrainCommandTest.run("meanfield", "--var-w", "1.5", "--var-b", "0.05", "--activation", "linear");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().strip().endsWith("unbounded"), r.out());
+    r = TrainCommandTest.run("meanfield", "--var-w", "1.0", "--var-b", "0.5", "--activation", "relu", "--json");
+    Tolerance.assertClose("relu q* = 0.5 / (1 - 1/2)", 1.0, PriorCommandTest.field(r.out(), "q_star"), 0, 1e-12);
+  }
+
+  @Test
   void criticalPoint() {
     TrainCommandTest.Result r = TrainCommandTest.run("meanfield", "critical", "--var-b", "0.05", "--json");
     assertEquals(0, r.code(), r.err());
@@ -36,7 +55,7 @@ class MeanfieldCommandTest {
   void badInput() {
     for (String[] c : new String[][] {
         {"meanfield", "--var-w", "-1"}, {"meanfield"}, {"meanfield", "--var-w", "1", "--activation", "relu6"},
-        {"meanfield", "--var-w", "1.5", "--activation", "linear"}, {"meanfield", "critical", "--var-b", "-0.1"}}) {
+        {"meanfield", "--var-w", "1e16"}, {"meanfield", "critical", "--var-b", "-0.1"}}) {
       TrainCommandTest.Result r = TrainCommandTest.run(c);
       assertEquals(2, r.code(), String.join(" ", c) + " -> " + r.err());
       assertTrue(r.err().startsWith("nnstm: error: ") && r.err().strip().lines().count() == 1, r.err());
