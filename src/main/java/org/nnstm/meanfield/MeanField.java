@@ -75,7 +75,7 @@ public final class MeanField {
 
   /**
    * {q*, chi_1, F'(q*)}: the quantities of the length map alone (no 2-D expectations). For a positively
-   * homogeneous phi (k = {@link Activation#homogeneousMeanSquare()} defined: identity, relu) the length map is
+   * homogeneous phi (k = {@link Activation.Shape#homogeneousMeanSquare()} defined: identity, relu) the length map is
    * F(q) = sigma_w^2 k q + sigma_b^2 and chi_1 = F'(q) = sigma_w^2 k exactly, at every q (q* = 0 included,
    * where relu'(0) itself would say 0).
    */
@@ -99,7 +99,7 @@ public final class MeanField {
    * sigma_b^2 = 0 (the marginal line, where every q is a fixed point and q = 0 the one reached from the
    * ordered side); otherwise the error (for relu: sigma_w^2 &gt; 2, or sigma_w^2 = 2 with sigma_b^2 &gt; 0). Other
    * phi: the positive root of F(q) - q, bracketed in [sigma_b^2, sigma_w^2 B^2 + sigma_b^2] for phi bounded
-   * by B ({@link Activation#bound()}: tanh, erf), else in [sigma_b^2, h] with h grown by factors of 4 until
+   * by B ({@link Activation.Shape#bound()}: tanh, erf), else in [sigma_b^2, h] with h grown by factors of 4 until
    * F(h) &lt; h (an error when none up to 1e300). With sigma_b^2 = 0 (phi(0) = 0 required), q* = 0 when
    * sigma_w^2 phi'(0)^2 &lt;= 1, else the root above (sigma_w^2 phi'(0)^2 - 1) / (4 sigma_w^2 phi'(0)^2) divided
    * by 4 until F(q) &gt; q there; for erf (phi'(0)^2 = 4 / pi) the relative accuracy of q* degrades like
@@ -200,7 +200,7 @@ public final class MeanField {
   /**
    * Whether the length map q -&gt; F(q) has no finite fixed point at (sigma_w^2, sigma_b^2), so that q grows
    * without bound with depth and no mean-field point exists ({@link #of} and {@link #fixedPointQ} refuse it):
-   * for a positively homogeneous phi (k = {@link Activation#homogeneousMeanSquare()}) when sigma_w^2 k &gt; 1,
+   * for a positively homogeneous phi (k = {@link Activation.Shape#homogeneousMeanSquare()}) when sigma_w^2 k &gt; 1,
    * or sigma_w^2 k = 1 with sigma_b^2 &gt; 0 (relu: sigma_w^2 &gt; 2, or 2 with a bias; linear: &gt; 1, or 1 with a
    * bias); never for a bounded phi (tanh, erf). (sigma_w^2, sigma_b^2) must be in the domain.
    */
@@ -349,7 +349,7 @@ public final class MeanField {
 
   /**
    * q* at the critical sigma_w^2 {@code criticalVarW} ({@link #criticalWeightVariance}): for a positively
-   * homogeneous phi (linear, relu; {@link Activation#homogeneousMeanSquare()}) 0 with sigma_b^2 = 0 and
+   * homogeneous phi (linear, relu; {@link Activation.Shape#homogeneousMeanSquare()}) 0 with sigma_b^2 = 0 and
    * +Infinity with sigma_b^2 &gt; 0, where the length map has no finite fixed point (q* = sigma_b^2 / (1 - 1));
    * else {@link #fixedPointQ} there.
    */

@@ -48,7 +48,7 @@ public final class TwoInputMaps {
 
   /**
    * Layer l+1 from layer l with an explicit quadrature rule: product Gauss-Legendre for smooth phi, nested
-   * 1-D rules with panel edges at the kinks when phi is not smooth ({@link Activation#smooth()}: relu).
+   * 1-D rules with panel edges at the kinks when phi is not smooth ({@link Activation.Shape#smooth()}: relu).
    */
   public static Moments next(Activation phi, double varW, double varB, Moments m, GaussianExpectation rule) {
     check(varW, varB);
