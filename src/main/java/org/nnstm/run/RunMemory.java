@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.NetworkSpec;
 
 /**
@@ -19,7 +20,8 @@ import org.nnstm.nn.NetworkSpec;
  * <ul>
  *   <li>backend, parameters and velocities: 2 * 4 * P * K;</li>
  *   <li>backend, activations and gradients: 4 * K * B * (2 * sum_{l=1..L} n_l + 2 * max_l n_l) + 4 * B * n_0
- *       (z_l and y_l per layer, two gradient buffers, the input batch; as {@link org.nnstm.nn.EnsembleTrainer} allocates);</li>
+ *       (z_l and y_l per layer, two gradient buffers, the input batch; as {@link org.nnstm.nn.EnsembleTrainer} allocates;
+ *       plus its evaluation buffers: 3 x K x EVAL_BATCHES B x max n_l and the EVAL_BATCHES B x n_0 input);</li>
  *   <li>Java heap, hooks: 2 * 4 * K * S * sum_{l=1..L} n_l for S hook samples (the pre-activations and their
  *       reshaped copies written to HDF5); parameter files: 3 * 4 * P (one model at a time: download, reshape,
  *       HDF5 buffer).</li>
@@ -49,8 +51,12 @@ public final class RunMemory {
     }
     long p = spec.parameterCount();
     long parameters = times(8, p, models);
-    long activations = saturatedAdd(times(4L * models * batch, saturatedAdd(2 * sumWidths, 2L * spec.maxWidth()), 1),
-        4L * batch * spec.width(0));
+    // + the evaluation's three buffers of EVAL_BATCHES mini-batches (z and two y) and its input
+    long evalRows = (long) EnsembleTrainer.EVAL_BATCHES * batch;
+    long activations = saturatedAdd(saturatedAdd(
+        times(4L * models * batch, saturatedAdd(2 * sumWidths, 2L * spec.maxWidth()), 1),
+        4L * batch * spec.width(0)),
+        saturatedAdd(times(4L * models * evalRows, 3L * spec.maxWidth(), 1), 4L * evalRows * spec.width(0)));
     long heap = saturatedAdd(times(8L * models, hookSamples, sumWidths), params ? times(12, p, 1) : 0);
     return new Estimate(models, parameters, activations, heap);
   }
@@ -97,7 +103,7 @@ public final class RunMemory {
       throw new IllegalArgumentException("memory budget must be finite and > 0 GiB, got " + memoryGiB);
     }
     Estimate one = pass(spec, batchSize, 1, 0, false);
-    long perModel = one.backendBytes() - 4L * batchSize * spec.width(0);
+    long perModel = one.backendBytes() - 4L * (1 + EnsembleTrainer.EVAL_BATCHES) * batchSize * spec.width(0);
     long budget = (long) (memoryGiB * (1L << 30));
     return (int) Math.max(1, Math.min(total, budget / perModel));
   }

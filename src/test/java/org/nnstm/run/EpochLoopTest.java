@@ -138,8 +138,10 @@ class EpochLoopTest {
     assertEquals(List.of(), RunMemory.passes(0, 3));
     assertThrows(IllegalArgumentException.class, () -> RunMemory.passes(5, 0));
     NetworkSpec spec = NetworkSpec.tanh(784, 784, 400, 10);
-    // per model: 8 P for parameters and velocities, 4 B (2 sum n_l + 2 max n_l) for activations and gradients
-    long perModel = 8L * spec.parameterCount() + 4L * 64 * (2L * (784 + 400 + 10) + 2L * 784);
+    // per model: 8 P for parameters and velocities, 4 B (2 sum n_l + 2 max n_l) for activations and gradients,
+    // 4 (4 B) 3 max n_l for the evaluation's buffers (the inputs, shared by the pass, are not per model)
+    long perModel = 8L * spec.parameterCount() + 4L * 64 * (2L * (784 + 400 + 10) + 2L * 784)
+        + 4L * EnsembleTrainer.EVAL_BATCHES * 64 * 3 * 784;
     assertEquals((int) ((1L << 30) / perModel), RunMemory.modelsPerPass(spec, 64, 1.0, 1_000_000));
     assertEquals(5, RunMemory.modelsPerPass(spec, 64, 1.0, 5), "at most the models there are");
     assertEquals(1, RunMemory.modelsPerPass(spec, 64, 1e-9, 5), "at least one");
