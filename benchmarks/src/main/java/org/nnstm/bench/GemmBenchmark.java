@@ -1,21 +1,12 @@
 package org.nnstm.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import org.nnstm.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Batched SGEMM ({@link Backend#gemm}) at the training shapes of a width-784 layer at mini-batch 64, K
@@ -24,13 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * momentum, so C is read); data gradient dX_p = dZ_p W_p (NN, 64x784x784). Each call is
  * 2 * 64 * 784 * 784 * K flops (78.7 MFLOP per model); the rate is the secondary metric {@code gflop}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
-public class GemmBenchmark {
+public class GemmBenchmark extends BenchmarkDefaults {
   @Param({"1", "8"})
   int models;
   @Param({"1", "2"})

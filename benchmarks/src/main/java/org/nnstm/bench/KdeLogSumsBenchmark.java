@@ -1,23 +1,14 @@
 package org.nnstm.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.nnstm.prior.GaussianKde;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import org.nnstm.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * KDE log-sums in 1-D: n standard normal samples (seeded), m points on a grid over [-5, 5]. Two paths:
@@ -26,13 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * rate is the secondary metric {@code elements}: n * m kernel pairs per call (for the exact path an
  * effective rate, since it skips pairs whose contribution is below its error bound).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
-public class KdeLogSumsBenchmark {
+public class KdeLogSumsBenchmark extends BenchmarkDefaults {
   @Param({"10000"})
   int samples;
   @Param({"1000"})

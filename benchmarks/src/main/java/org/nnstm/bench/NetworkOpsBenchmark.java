@@ -1,22 +1,13 @@
 package org.nnstm.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.nnstm.tensor.Activation;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import org.nnstm.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The non-GEMM ops of one width-784 layer's training step at mini-batch 64, K models at once, through
@@ -25,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * update of K x 784 x 784 weights. The rate is the secondary metric {@code elements} (elements/s, the
  * elements of the op's largest operand per call).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
-public class NetworkOpsBenchmark {
+public class NetworkOpsBenchmark extends BenchmarkDefaults {
   @Param({"1", "8"})
   int models;
   @Param({"1", "2"})
@@ -107,7 +92,7 @@ public class NetworkOpsBenchmark {
   /** dz = dy (1 - y^2) on K x 64 x 784. */
   @Benchmark
   public void tanhBackward(Rates.Elements rate) {
-    be.activationBackward(Activation.TANH, activations, dy, y, dz);
+    be.activationBackward(Activation.TANH, activations, dy, z, y, dz);
     rate.elements += activations;
   }
 

@@ -1,18 +1,9 @@
 package org.nnstm.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.nnstm.prior.LinearNetworkPrior;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The exact prior density of a deep linear network ({@link LinearNetworkPrior#logDensity}), widths
@@ -20,13 +11,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ||x|| = 28 (so s2 = 1 and E||h||^2 = 10): the log density at 64 radii spread over [0.5, 8], the bulk
  * and both tails. The rate is the secondary metric {@code elements}: density evaluations per second.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
-public class PriorDensityBenchmark {
+public class PriorDensityBenchmark extends BenchmarkDefaults {
   @Param({"2", "3"})
   int layers;
 

@@ -2,27 +2,17 @@ package org.nnstm.bench;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.nnstm.nn.Ensemble;
 import org.nnstm.nn.EnsembleTrainer;
 import org.nnstm.nn.Layouts;
 import org.nnstm.nn.ModelInit;
 import org.nnstm.nn.NetworkSpec;
-import org.nnstm.nn.TrainingRun;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One SGD training step of K reference networks (wide layout 784-...-784-10, tanh, softmax CE, lr 0.005,
@@ -32,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * needs no data gradient) per second, so {@code gemmsOnly / step - 1} is the share of the step outside
  * the GEMMs.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:MaxDirectMemorySize=16g"})
-public class TrainingStepBenchmark {
+public class TrainingStepBenchmark extends BenchmarkDefaults {
   @Param({"10", "20"})
   int depth;
   @Param({"1", "8"})
@@ -62,7 +46,7 @@ public class TrainingStepBenchmark {
     for (int i = 0; i < models; i++) {
       weightVariances[i] = models == 1 ? 1.0 : 1.0 + 2.0 * i / (models - 1);
     }
-    List<ModelInit> inits = TrainingRun.grid(weightVariances, 0.05, 0, 1);
+    List<ModelInit> inits = ModelInit.grid(weightVariances, 0.05, 0, 1);
     net = new Ensemble(backend, spec, inits);
     trainer = new EnsembleTrainer(net, new EnsembleTrainer.Config(0.005f, 0.8f, BATCH));
     SplittableRandom rng = new SplittableRandom(1);
