@@ -7,8 +7,8 @@ import org.nnstm.tensor.Philox;
 import org.nnstm.tensor.Tensor;
 
 /**
- * The CPU backend: GEMM through OpenBLAS ({@link OpenBlas}), every other op as a
- * plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
+ * The CPU backend: GEMM and axpy through OpenBLAS ({@link OpenBlas}, axpy by way of {@link NativeAxpy}), every
+ * other op as a plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
  * scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
  * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
  *
@@ -195,7 +195,7 @@ public final class CpuBackend extends CheckedBackend {
             aAt + 4 * (p * strideA + aPanel), lda, bAt + 4 * p * strideB, ldb,
             beta, cAt + 4 * (p * strideC + (long) j0 * n), n);
         if (y != null) {
-          axpyRange(tc.data(), y.data(), alpha2, (int) (p * strideC + (long) j0 * n), mw * n);
+          axpyRange(tc, y, alpha2, (int) (p * strideC + (long) j0 * n), mw * n);
         }
       } else {
         int nw = Math.min(width, n - j0);
@@ -208,7 +208,7 @@ public final class CpuBackend extends CheckedBackend {
             beta, cAt + 4 * (p * strideC + j0), n);
         if (y != null) {
           for (int r = 0; r < m; r++) {
-            axpyRange(tc.data(), y.data(), alpha2, (int) (p * strideC + (long) r * n + j0), nw);
+            axpyRange(tc, y, alpha2, (int) (p * strideC + (long) r * n + j0), nw);
           }
         }
       }
@@ -219,31 +219,17 @@ public final class CpuBackend extends CheckedBackend {
   protected void doAxpy(long n, float alpha, Tensor x, Tensor y) {
     CpuTensor tx = cpu(x);
     CpuTensor ty = cpu(y);
-    FloatBuffer xb = tx.data();
-    FloatBuffer yb = ty.data();
-    // A Java loop, not OpenBLAS's saxpy: Java never fuses the multiply and the add, so every element rounds the
-    // same way wherever it sits in the vector (saxpy's vector body and its tail round differently, which made a
-    // model's update depend on the ensemble size K).
-    blocks(n, (from, count) -> axpyRange(xb, yb, alpha, (int) from, count));
+    // OpenBLAS's saxpy on whole multiples of 64 elements, the rest by the same rounding rule (NativeAxpy): every
+    // element rounds the same way wherever it sits in the vector, so a model's update does not depend on the
+    // ensemble size K or on how the vector is split into tasks.
+    blocks(n, (from, count) -> axpyRange(tx, ty, alpha, (int) from, count));
   }
 
-  /** y[at + i] += alpha * x[at + i] for i < count, through this thread's scratch arrays. */
-  private void axpyRange(FloatBuffer xb, FloatBuffer yb, float alpha, int from, int count) {
+  /** y[at + i] += alpha * x[at + i] for i &lt; count ({@link NativeAxpy}), with this thread's scratch arrays. */
+  private void axpyRange(CpuTensor x, CpuTensor y, float alpha, int from, int count) {
     float[][] s = scratch.get();
-    float[] xs = s[0];
-    float[] ys = s[1];
-    for (int at = from, end = from + count; at < end; at += CHUNK) {
-      int len = Math.min(CHUNK, end - at);
-      xb.get(at, xs, 0, len);
-      yb.get(at, ys, 0, len);
-      for (int i = 0; i < len; i++) {
-        ys[i] += alpha * xs[i];
-      }
-      yb.put(at, ys, 0, len);
-    }
+    NativeAxpy.range(x, y, alpha, from, count, s[0], s[1]);
   }
-
-
 
   /** Runs {@code body(from, len)} over [0, n) in blocks of {@value #BLOCK} elements, one task each. */
   private void blocks(long n, BlockBody body) {

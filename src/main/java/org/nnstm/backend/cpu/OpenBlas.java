@@ -11,7 +11,7 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * The one door to OpenBLAS (through Bytedeco's javacpp presets): the only class of nnstm that imports
- * org.bytedeco. It allocates 64-byte aligned native memory and calls the level-1/3 BLAS routines on raw
+ * org.bytedeco. It allocates 64-byte aligned native memory and calls the level-1 and level-3 BLAS routines on raw
  * native addresses, never on Java arrays (the float[] overloads of the presets copy).
  *
  * <p>Thread count is process-global in OpenBLAS ({@code openblas_set_num_threads}).
@@ -88,6 +88,11 @@ final class OpenBlas {
         transA ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
         transB ? openblas_full.CblasTrans : openblas_full.CblasNoTrans,
         m, n, k, alpha, new At(a), lda, new At(b), ldb, beta, new At(c), ldc);
+  }
+
+  /** y[i] += alpha * x[i] for i &lt; n on native float arrays at the given addresses (bytes), unit strides. */
+  static void saxpy(int n, float alpha, long x, long y) {
+    openblas_full.cblas_saxpy(n, alpha, new At(x), 1, new At(y), 1);
   }
 
   /** A float pointer at a raw address; owns nothing. */

@@ -44,6 +44,41 @@ class CpuBackendTest extends BackendContractTest {
   }
 
   @Test
+  void axpyRoundsEveryElementByOneRuleWhereverItSits() {
+    // OpenBLAS gets whole multiples of 64 elements, NativeAxpy the rest: shifting the data by 37 places moves elements
+    // between the two, and each must still come out as the probed rule says (FMA or two roundings)
+    java.util.Random rnd = new java.util.Random(41);
+    int n = 3 * NativeAxpy.BODY + 29;
+    int shift = 37;
+    float alpha = -0.0123457f;
+    float[] x = new float[n + shift];
+    float[] y = new float[n + shift];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (rnd.nextDouble() * 3 - 1.5);
+      y[i] = (float) (rnd.nextDouble() - 0.5);
+    }
+    int differ = 0;
+    try (Backend b = new CpuBackend(1); Tensor tx = b.upload(x, x.length); Tensor ty = b.upload(y, y.length);
+         Tensor sx = b.upload(java.util.Arrays.copyOfRange(x, shift, n + shift), n);
+         Tensor sy = b.upload(java.util.Arrays.copyOfRange(y, shift, n + shift), n)) {
+      b.axpy(n + shift, alpha, tx, ty);
+      b.axpy(n, alpha, sx, sy);
+      float[] whole = b.download(ty);
+      float[] shifted = b.download(sy);
+      for (int i = 0; i < n; i++) {
+        int at = i + shift;
+        float fused = Math.fma(alpha, x[at], y[at]);
+        float separate = y[at] + alpha * x[at];
+        differ += fused != separate ? 1 : 0;
+        float want = NativeAxpy.RULE == NativeAxpy.Rule.FMA ? fused : separate;
+        assertEquals(want, whole[at], "element " + at + " of the whole vector");
+        assertEquals(want, shifted[i], "element " + i + " of the shifted vector");
+      }
+    }
+    assertTrue(differ > 0, "the data must tell the two rules apart");
+  }
+
+  @Test
   void nameKindAndSelection() {
     try (Backend b = Backends.cpu(1)) {
       assertEquals("cpu", b.kind());
