@@ -1,6 +1,7 @@
 package org.nnstm.nn;
 
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Tensor;
 
@@ -72,6 +73,8 @@ public final class EnsembleTrainer implements AutoCloseable {
   private final Tensor stats;
   private final Tensor statsSum;
   private final float[] inputHost;
+  /** The widest layer output, n_1 .. n_L: the size per row of the activation buffers. */
+  private final int maxOut;
 
   /** Trains on softmax cross-entropy ({@link SoftmaxCrossEntropy}). */
   public EnsembleTrainer(Ensemble net, Config config) {
@@ -90,10 +93,11 @@ public final class EnsembleTrainer implements AutoCloseable {
     int depth = spec.depth();
     this.z = new Tensor[depth];
     this.y = new Tensor[depth];
-    int maxOut = 1;
+    int widest = 1;
     for (int l = 1; l <= depth; l++) {
-      maxOut = Math.max(maxOut, spec.width(l));
+      widest = Math.max(widest, spec.width(l));
     }
+    this.maxOut = widest;
     this.objective = objective;
     Tensor in = null;
     Tensor ga = null;
@@ -181,29 +185,12 @@ public final class EnsembleTrainer implements AutoCloseable {
     int depth = spec.depth();
     int classes = spec.width(depth);
     int evalRows = rowsMax * EVAL_BATCHES;
-    int maxOut = 1;
-    for (int l = 1; l <= depth; l++) {
-      maxOut = Math.max(maxOut, spec.width(l));
-    }
-    float[] host = new float[evalRows * n0];
     try (Tensor in = backend.zeros(evalRows, n0); Tensor ze = backend.zeros(models, evalRows, maxOut);
          Tensor ya = backend.zeros(models, evalRows, maxOut); Tensor yb = backend.zeros(models, evalRows, maxOut)) {
       for (int from = 0; from < count; from += evalRows) {
         int rows = Math.min(evalRows, count - from);
-        System.arraycopy(images, from * n0, host, 0, rows * n0);
-        backend.upload(host, 0, in, 0, rows * n0);
-        Tensor prev = in;
-        long prevStride = 0;
-        for (int l = 0; l < depth; l++) {
-          GaussianLinear layer = net.layer(l);
-          int out = layer.out();
-          Tensor yl = l % 2 == 0 ? ya : yb;
-          backend.gemm(false, true, rows, out, layer.in(), 1f, prev, prevStride, layer.weight,
-              (long) out * layer.in(), 0f, ze, (long) rows * out, models);
-          backend.biasActivationForward(spec.activation(l), models, rows, out, ze, layer.bias, yl);
-          prev = yl;
-          prevStride = (long) rows * out;
-        }
+        backend.upload(images, from * n0, in, 0, rows * n0);
+        Tensor prev = forward(rows, in, l -> ze, l -> l % 2 == 0 ? ya : yb, false);
         for (int r0 = 0; r0 < rows; r0 += rowsMax) {
           int r = Math.min(rowsMax, rows - r0);
           for (int k = 0; k < models; k++) {
@@ -304,23 +291,34 @@ public final class EnsembleTrainer implements AutoCloseable {
 
   /** The forward pass; gemmsOnly: only its GEMMs (each layer then reads the previous z, not y). */
   private void forward(int rows, boolean gemmsOnly) {
-    Tensor prev = input;
+    forward(rows, input, l -> z[l], l -> y[l], gemmsOnly);
+  }
+
+  /**
+   * The forward pass of {@code rows} rows of x (shared by every model) into layer l's buffers zOf(l), yOf(l)
+   * (models x rows x n_{l+1}); returns the last layer's output (its z when gemmsOnly: only the GEMMs, each layer
+   * reading the previous z).
+   */
+  private Tensor forward(int rows, Tensor x, IntFunction<Tensor> zOf, IntFunction<Tensor> yOf, boolean gemmsOnly) {
+    Tensor prev = x;
     long prevStride = 0;
     for (int l = 0; l < spec.depth(); l++) {
       GaussianLinear layer = net.layer(l);
       int in = layer.in();
       int out = layer.out();
+      Tensor zl = zOf.apply(l);
       backend.gemm(false, true, rows, out, in, 1f, prev, prevStride, layer.weight, (long) out * in,
-          0f, z[l], (long) rows * out, models);
+          0f, zl, (long) rows * out, models);
       if (gemmsOnly) {
-        prev = z[l];
-        prevStride = (long) rows * out;
-        continue;
+        prev = zl;
+      } else {
+        Tensor yl = yOf.apply(l);
+        backend.biasActivationForward(spec.activation(l), models, rows, out, zl, layer.bias, yl);
+        prev = yl;
       }
-      backend.biasActivationForward(spec.activation(l), models, rows, out, z[l], layer.bias, y[l]);
-      prev = y[l];
       prevStride = (long) rows * out;
     }
+    return prev;
   }
 
   private void lossAndGradient(int rows) {
