@@ -16,7 +16,8 @@ import org.nnstm.tensor.Tensor;
  * org.nnstm.tensor.Activation}: the backend forms phi' from z_l or y_l, whichever it needs), then PyTorch's
  * SGD-momentum v = mu v + g, w = w - lr v. The momentum update is fused into the gradient GEMM
  * (v_W = 1 * dz^T y_{l-1} + mu * v_W, computed by one GEMM with beta = mu), followed by
- * w = w - lr v_W (axpy): the same arithmetic as {@link Backend#sgdMomentum} without a gradient buffer.
+ * w = w - lr v_W (axpy): the same arithmetic as {@link Backend#sgdMomentum} without a gradient buffer. Every layer
+ * but the first does its data gradient, momentum and step as one {@link Backend#linearBackward}.
  *
  * <p>The trainer owns its activation buffers; the ensemble owns the parameters. Close both.
  */
@@ -373,7 +374,8 @@ public final class EnsembleTrainer implements AutoCloseable {
       }
       Tensor prev = l == 0 ? input : gemmsOnly ? z[l - 1] : y[l - 1];
       long prevStride = l == 0 ? 0 : (long) rows * in;
-      if (l > 0) {
+      boolean fused = update && config.l2() == 0 && l > 0;
+      if (l > 0 && !fused) {
         // the data gradient first: it needs the weights before this step's update
         backend.gemm(false, false, rows, in, out, 1f, dy, (long) rows * out, layer.weight, (long) out * in,
             0f, other, (long) rows * in, models);
@@ -389,7 +391,12 @@ public final class EnsembleTrainer implements AutoCloseable {
       if (spec.biases()) {
         backend.columnSums(models, rows, out, dy, mu, layer.biasVelocity);
       }
-      if (update && config.l2() == 0) {
+      if (fused) {
+        // dy_{l-1} = dz W (W before the step), v_W = dz^T y_{l-1} + mu v_W, w -= lr v_W: one op, so that the
+        // backend can step each part of W while the data gradient's GEMM has it in cache
+        backend.linearBackward(models, rows, in, out, dy, prev, prevStride, mu, layer.weightVelocity, layer.weight,
+            -lr, other);
+      } else if (update && config.l2() == 0) {
         // v_W = dz^T y_{l-1} + mu v_W, then w -= lr v_W, fused (the backend may update each panel in cache)
         backend.gemmThenAxpy(true, false, out, in, rows, 1f, dy, (long) rows * out, prev, prevStride,
             mu, layer.weightVelocity, (long) out * in, models, -lr, layer.weight);

@@ -110,6 +110,24 @@ public interface Backend extends AutoCloseable {
                     Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC,
                     int batch, float alpha2, Tensor y);
 
+  /**
+   * The backward pass and weight step of a batch of linear layers x -> x W^T (the trainer's step of every layer
+   * but the first), for p in [0, batch), with dz_p (rows x out, dense), x_p (rows x in, starting at element
+   * {@code p * strideX} of {@code x}; 0 broadcasts), W_p and v_p (out x in, dense) and dx_p (rows x in, dense):
+   * <pre>
+   *   dx_p = dz_p W_p              (W before this call's update)
+   *   v_p  = dz_p^T x_p + mu v_p   (exactly gemm(true, false, out, in, rows, 1, dz, rows*out, x, strideX, mu, v, out*in, batch))
+   *   W_p += alpha2 v_p            (exactly axpy(batch*out*in, alpha2, v, w))
+   * </pre>
+   * v and W equal those of {@link #gemmThenAxpy} with these arguments. dx equals
+   * gemm(false, false, rows, in, out, 1, dz, rows*out, w, out*in, 0, dx, rows*in, batch) up to the rounding of its
+   * sums over {@code out} (a backend may sum them in parts, in an order fixed by the shape). A backend may fuse
+   * the three (the CPU backend updates each part of W while the GEMM that read it left it in cache). Modifies
+   * dx, v and w; none of them may alias each other, dz or x.
+   */
+  void linearBackward(int batch, int rows, int in, int out, Tensor dz, Tensor x, long strideX, float mu, Tensor v,
+                      Tensor w, float alpha2, Tensor dx);
+
   // ---------------------------------------------------------------- network ops
 
   /**

@@ -56,6 +56,18 @@ public abstract class CheckedBackend implements Backend {
     doAxpy((long) m * n * batch, alpha2, c, y);
   }
 
+  /**
+   * {@link #linearBackward} with extents >= 1, every operand in range and dx, v, w distinct from each other and
+   * from dz and x. This default runs {@link #doGemm} for dx, then {@link #doGemmThenAxpy}; a backend may fuse them.
+   */
+  protected void doLinearBackward(int batch, int rows, int in, int out, Tensor dz, Tensor x, long strideX, float mu,
+                                  Tensor v, Tensor w, float alpha2, Tensor dx) {
+    long weights = (long) out * in;
+    doGemm(false, false, rows, in, out, 1f, dz, (long) rows * out, w, weights, 0f, dx, (long) rows * in, batch);
+    doGemmThenAxpy(true, false, out, in, rows, 1f, dz, (long) rows * out, x, strideX, mu, v, weights, batch, alpha2,
+        w);
+  }
+
   /** {@link #axpy} with n >= 1 and both vectors in range. */
   protected abstract void doAxpy(long n, float alpha, Tensor x, Tensor y);
 
@@ -200,6 +212,36 @@ public abstract class CheckedBackend implements Backend {
       throw new IllegalArgumentException("gemmThenAxpy: y may not alias c");
     }
     doGemmThenAxpy(transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC, batch, alpha2, y);
+  }
+
+  @Override
+  public final void linearBackward(int batch, int rows, int in, int out, Tensor dz, Tensor x, long strideX,
+                                   float mu, Tensor v, Tensor w, float alpha2, Tensor dx) {
+    String op = "linearBackward";
+    checkOpen();
+    positive(op, "batch", batch);
+    positive(op, "rows", rows);
+    positive(op, "in", in);
+    positive(op, "out", out);
+    if (strideX < 0) {
+      throw new IllegalArgumentException(op + ": strideX must be >= 0, got " + strideX);
+    }
+    long weights = (long) out * in;
+    operand(op, "dz", dz, (long) rows * out * batch);
+    operand(op, "x", x, strideX * (batch - 1) + (long) rows * in);
+    operand(op, "v", v, weights * batch);
+    operand(op, "w", w, weights * batch);
+    operand(op, "dx", dx, (long) rows * in * batch);
+    Tensor[] all = {dx, v, w, dz, x};
+    String[] names = {"dx", "v", "w", "dz", "x"};
+    for (int i = 0; i < 3; i++) {
+      for (int j = i + 1; j < all.length; j++) {
+        if (all[i] == all[j]) {
+          throw new IllegalArgumentException(op + ": " + names[i] + " may not alias " + names[j]);
+        }
+      }
+    }
+    doLinearBackward(batch, rows, in, out, dz, x, strideX, mu, v, w, alpha2, dx);
   }
 
   private void checkGemm(String op, int m, int n, int k, Tensor a, long strideA, Tensor b, long strideB, Tensor c,

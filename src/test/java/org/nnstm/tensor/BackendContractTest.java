@@ -166,6 +166,58 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void linearBackwardIsTheDataGradientThenGemmThenAxpy() {
+    // v and W exactly as gemmThenAxpy leaves them; dx = dz W (W before the step) to within the rounding of a sum of
+    // `out` float products in any order: |dx - exact| <= out * 2^-23 * sum_o |dz W| (the classic gamma_n bound,
+    // n u / (1 - n u) rounded up; exact = the double-precision sum)
+    Random rnd = new Random(41);
+    // {rows, in, out, broadcast x}: W split into 2 and 4 parts on the CPU (784, 600, 1600 outputs), not split
+    // (out < in, or a single part), a broadcast x
+    int[][] shapes = {{64, 784, 784, 0}, {9, 600, 600, 0}, {5, 300, 1600, 0}, {7, 784, 300, 0}, {3, 5, 2, 0},
+        {6, 520, 1030, 1}};
+    for (int[] s : shapes) {
+      int rows = s[0];
+      int in = s[1];
+      int out = s[2];
+      boolean broadcast = s[3] == 1;
+      int batch = 2;
+      long strideX = broadcast ? 0 : (long) rows * in;
+      float[] dz = gaussian(rnd, batch * rows * out);
+      float[] x = gaussian(rnd, broadcast ? rows * in : batch * rows * in);
+      float[] w = gaussian(rnd, batch * out * in);
+      float[] v = gaussian(rnd, batch * out * in);
+      try (Tensor tdz = be.upload(dz, dz.length); Tensor tx = be.upload(x, x.length);
+           Tensor w1 = be.upload(w, w.length); Tensor v1 = be.upload(v, v.length);
+           Tensor w2 = be.upload(w, w.length); Tensor v2 = be.upload(v, v.length);
+           Tensor dx = be.zeros(batch, rows, in)) {
+        be.gemmThenAxpy(true, false, out, in, rows, 1f, tdz, (long) rows * out, tx, strideX, 0.8f, v1,
+            (long) out * in, batch, -0.005f, w1);
+        be.linearBackward(batch, rows, in, out, tdz, tx, strideX, 0.8f, v2, w2, -0.005f, dx);
+        String what = "linearBackward rows " + rows + " in " + in + " out " + out;
+        assertArrayEquals(be.download(v1), be.download(v2), what + ": v");
+        assertArrayEquals(be.download(w1), be.download(w2), what + ": w");
+        float[] got = be.download(dx);
+        double gamma = out * Math.ulp(1f) / 2 / (1 - out * Math.ulp(1f) / 2);
+        for (int p = 0; p < batch; p++) {
+          for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < in; c++) {
+              double exact = 0;
+              double abs = 0;
+              for (int o = 0; o < out; o++) {
+                double t = (double) dz[(p * rows + r) * out + o] * w[(p * out + o) * in + c];
+                exact += t;
+                abs += Math.abs(t);
+              }
+              double e = got[(p * rows + r) * in + c];
+              assertEquals(exact, e, gamma * abs, what + ": dx[" + p + "," + r + "," + c + "]");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void gemmThenAxpyEqualsTheTwoOps() {
     // fused or not, the result must be exactly gemm followed by axpy, on row and column panels alike
     Random rnd = new Random(32);
@@ -525,7 +577,8 @@ public abstract class BackendContractTest {
 
   @Test
   void aliasingRulesAreEnforced() {
-    try (Tensor a = be.zeros(4); Tensor b = be.zeros(4); Tensor c = be.zeros(4); Tensor bias = be.zeros(2)) {
+    try (Tensor a = be.zeros(4); Tensor b = be.zeros(4); Tensor c = be.zeros(4); Tensor bias = be.zeros(2);
+         Tensor u = be.zeros(4)) {
       IllegalArgumentException dzz = assertThrows(IllegalArgumentException.class,
           () -> be.activationBackward(Activation.TANH, 4, a, b, c, b));
       assertTrue(dzz.getMessage().contains("dz may not alias z"), dzz.getMessage());
@@ -542,6 +595,15 @@ public abstract class BackendContractTest {
       IllegalArgumentException sparse = assertThrows(IllegalArgumentException.class,
           () -> be.gemmThenAxpy(false, false, 1, 2, 1, 1f, a, 0, b, 0, 0f, c, 3, 1, 1f, a));
       assertTrue(sparse.getMessage().contains("strideC 3"), sparse.getMessage());
+      IllegalArgumentException dxv = assertThrows(IllegalArgumentException.class,
+          () -> be.linearBackward(1, 1, 2, 2, a, b, 0, 0.5f, c, u, -1f, c));
+      assertTrue(dxv.getMessage().contains("linearBackward: dx may not alias v"), dxv.getMessage());
+      IllegalArgumentException wdz = assertThrows(IllegalArgumentException.class,
+          () -> be.linearBackward(1, 1, 2, 2, a, b, 0, 0.5f, c, a, -1f, u));
+      assertTrue(wdz.getMessage().contains("linearBackward: w may not alias dz"), wdz.getMessage());
+      IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+          () -> be.linearBackward(1, 1, 2, 3, a, b, 0, 0.5f, c, u, -1f, bias));
+      assertTrue(small.getMessage().contains("linearBackward: v: offset 0 + count 6"), small.getMessage());
     }
   }
 

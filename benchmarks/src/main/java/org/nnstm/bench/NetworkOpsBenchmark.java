@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The non-GEMM ops of one width-784 layer's training step at mini-batch 64, K models at once, through
  * the {@link Backend} API: bias + tanh forward, tanh backward and the bias gradient (column sums) on
  * K x 64 x 784; the softmax cross-entropy loss and gradient on K x 64 x 10 logits; the SGD momentum
- * update of K x 784 x 784 weights. The rate is the secondary metric {@code elements} (elements/s, the
- * elements of the op's largest operand per call).
+ * update of K x 784 x 784 weights; a hidden layer's whole backward step (data gradient, momentum GEMM and weight
+ * step) as the one fused op and as the two ops it replaces. The rate is the secondary metric {@code elements}
+ * (elements/s, the elements of the op's largest operand per call).
  */
 public class NetworkOpsBenchmark extends BenchmarkDefaults {
   @Param({"1", "8"})
@@ -114,6 +115,23 @@ public class NetworkOpsBenchmark extends BenchmarkDefaults {
   @Benchmark
   public void sgdMomentumUpdate(Rates.Elements rate) {
     be.sgdMomentum(weights, 0.005f, 0.8f, w, g, v);
+    rate.elements += weights;
+  }
+
+  /** A 784 -> 784 layer's backward step as one op: dx = dz W, v = dz^T y + 0.8 v, w -= 0.005 v (K models). */
+  @Benchmark
+  public void layerBackwardFused(Rates.Elements rate) {
+    be.linearBackward(models, ROWS, WIDTH, WIDTH, dz, y, (long) ROWS * WIDTH, 0.8f, v, w, -0.005f, dy);
+    rate.elements += weights;
+  }
+
+  /** The same step as the trainer did it before linearBackward: the data-gradient GEMM, then gemmThenAxpy. */
+  @Benchmark
+  public void layerBackwardSeparate(Rates.Elements rate) {
+    long acts = (long) ROWS * WIDTH;
+    long ws = (long) WIDTH * WIDTH;
+    be.gemm(false, false, ROWS, WIDTH, WIDTH, 1f, dz, acts, w, ws, 0f, dy, acts, models);
+    be.gemmThenAxpy(true, false, WIDTH, WIDTH, ROWS, 1f, dz, acts, y, acts, 0.8f, v, ws, models, -0.005f, w);
     rate.elements += weights;
   }
 }

@@ -43,6 +43,8 @@ public final class CpuBackend extends CheckedBackend {
   private final String name;
   private final CpuPool pool;
   private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
+  /** Scratch memory of ops that need it (see {@link #scratchTensor}); null until first needed. */
+  private CpuTensor scratchTensor;
 
   /**
    * A CPU backend that runs its ops on {@code threads} threads (the caller's and threads - 1 of its own); see
@@ -213,6 +215,90 @@ public final class CpuBackend extends CheckedBackend {
         }
       }
     });
+  }
+
+  /**
+   * Fused per part of W where out >= in and out splits ({@link #gemmPanels}(out) > 1; otherwise the two ops as they
+   * are): W_p is cut into the row panels that gemmThenAxpy gives v_p, and one
+   * task per (p, panel) computes the panel of v (the same OpenBLAS call as gemmThenAxpy's), this panel's share of
+   * dx_p = dz_p W_p (the GEMM over the panel's columns of dz and rows of W: reads the panel of W from memory), then
+   * W's panel += alpha2 v's panel while both are in cache; so W streams from memory once for the data gradient and
+   * the step together instead of twice. The shares are then added in panel order (dx = share 0 + share 1 + ...),
+   * an order fixed by the shape: results do not depend on the thread count or the batch.
+   */
+  @Override
+  protected void doLinearBackward(int batch, int rows, int in, int out, Tensor dz, Tensor x, long strideX, float mu,
+                                  Tensor v, Tensor w, float alpha2, Tensor dx) {
+    CpuTensor tdz = cpu(dz);
+    CpuTensor tx = cpu(x);
+    CpuTensor tv = cpu(v);
+    CpuTensor tw = cpu(w);
+    CpuTensor tdx = cpu(dx);
+    int panels = gemmPanels(out);
+    if (panels == 1 || out < in) {
+      // nothing to split W by, or gemmThenAxpy splits v by columns: the two ops as they are
+      super.doLinearBackward(batch, rows, in, out, dz, x, strideX, mu, v, w, alpha2, dx);
+      return;
+    }
+    int width = gemmPanelWidth(out);
+    long share = (long) rows * in;
+    // share 0 goes straight into dx, the others into scratch (batch x (panels - 1) x rows x in)
+    CpuTensor rest = panels == 1 ? null : scratchTensor(share * batch * (panels - 1));
+    long dzAt = tdz.address();
+    long xAt = tx.address();
+    long vAt = tv.address();
+    long wAt = tw.address();
+    long weights = (long) out * in;
+    pool.forEach(batch * panels, task -> {
+      int p = task / panels;
+      int panel = task % panels;
+      int j0 = panel * width;
+      int mw = Math.min(width, out - j0);
+      if (mw <= 0) {
+        return;
+      }
+      long dzPanel = dzAt + 4 * ((long) p * rows * out + j0);
+      long wPanel = 4 * (p * weights + (long) j0 * in);
+      OpenBlas.sgemm(true, false, mw, in, rows, 1f, dzPanel, out, xAt + 4 * p * strideX, in, mu, vAt + wPanel, in);
+      long shareAt = panel == 0 ? tdx.address() + 4 * p * share
+          : rest.address() + 4 * share * ((long) p * (panels - 1) + panel - 1);
+      OpenBlas.sgemm(false, false, rows, in, mw, 1f, dzPanel, out, wAt + wPanel, in, 0f, shareAt, in);
+      axpyRange(tv, tw, alpha2, (int) (p * weights + (long) j0 * in), mw * in);
+    });
+    if (rest == null) {
+      return;
+    }
+    int live = (out + width - 1) / width; // panels that hold rows of W (the last few may be empty)
+    FloatBuffer dxb = tdx.data();
+    FloatBuffer rb = rest.data();
+    int blocksPer = (int) ((share + CHUNK - 1) / CHUNK);
+    pool.forEach(batch * blocksPer, task -> {
+      int p = task / blocksPer;
+      int at = (task % blocksPer) * CHUNK;
+      int len = (int) Math.min(CHUNK, share - at);
+      float[][] s = scratch.get();
+      float[] acc = s[0];
+      float[] part = s[1];
+      dxb.get((int) (p * share + at), acc, 0, len);
+      for (int q = 1; q < live; q++) {
+        rb.get((int) (share * ((long) p * (panels - 1) + q - 1) + at), part, 0, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += part[i];
+        }
+      }
+      dxb.put((int) (p * share + at), acc, 0, len);
+    });
+  }
+
+  /** The backend's scratch tensor of at least n floats (grown as needed; contents undefined; closed with the backend). */
+  private CpuTensor scratchTensor(long n) {
+    if (scratchTensor == null || scratchTensor.size() < n) {
+      if (scratchTensor != null) {
+        scratchTensor.close();
+      }
+      scratchTensor = new CpuTensor(this, new int[] {Math.toIntExact(n)});
+    }
+    return scratchTensor;
   }
 
   @Override
@@ -552,5 +638,8 @@ public final class CpuBackend extends CheckedBackend {
   @Override
   protected void release() {
     pool.close();
+    if (scratchTensor != null) {
+      scratchTensor.close();
+    }
   }
 }

@@ -66,7 +66,7 @@ class CpuBackendThreadedTest extends BackendContractTest {
 
   @Test
   void trainingIsBitIdenticalForEveryThreadCountAndEnsembleSize() {
-    NetworkSpec spec = NetworkSpec.tanh(new int[] {784, 784, 400, 10});
+    NetworkSpec spec = NetworkSpec.tanh(new int[] {784, 784, 784, 400, 10});
     SplittableRandom rng = new SplittableRandom(5);
     float[] images = new float[64 * 784];
     for (int i = 0; i < images.length; i++) {
