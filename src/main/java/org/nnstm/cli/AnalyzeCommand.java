@@ -100,7 +100,8 @@ final class AnalyzeCommand extends CommonOptions.Group {
 
   /** {@code nnstm analyze propagation}: measured signal propagation against mean field. */
   @Command(name = "propagation", mixinStandardHelpOptions = true,
-      description = {"Random tanh networks 784 -> n -> ... -> n (Gaussian init as train): per layer the measured "
+      description = {"Random networks 784 -> n -> ... -> n (tanh unless --activation; Gaussian init as train): per "
+          + "layer the measured "
           + "length q^l (mean squared pre-activation) and correlation c^l of two inputs, mean and standard error "
           + "over the networks, against the mean-field maps iterated from the inputs' q^0, c^0; the fitted "
           + "correlation depth against xi_c; the across-network variance of q^l against width. Writes "
@@ -116,6 +117,10 @@ final class AnalyzeCommand extends CommonOptions.Group {
 
     @Mixin
     CommonOptions.VarB varB;
+
+    /** The activation after every layer, of the networks and of the mean-field maps. */
+    @Mixin
+    CommonOptions.ActivationOption activation;
 
     @Option(names = "--width", required = true, paramLabel = "LIST", description = "Hidden widths n.")
     String width;
@@ -235,7 +240,7 @@ final class AnalyzeCommand extends CommonOptions.Group {
     private SignalPropagation.Settings settings(double[] ws, int[] widths, float[] x1, float[] x2,
                                                 SignalPropagation.Method m) {
       return new SignalPropagation.Settings(ws, varB.varB, net.depth, widths, networks.count, x1, x2,
-          net.seed.seed, memory.memoryGiB, m);
+          net.seed.seed, memory.memoryGiB, m, activation.phi());
     }
 
     /** The library's words for the settings, as the flags that set them. */

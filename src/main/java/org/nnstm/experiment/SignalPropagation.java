@@ -15,10 +15,10 @@ import org.nnstm.tensor.Backend;
 import org.nnstm.tensor.Tensor;
 
 /**
- * Measured signal propagation through random tanh networks against mean-field theory (Poole et al. 2016;
- * Schoenholz et al. 2017).
+ * Measured signal propagation through random networks (tanh, or any {@link Activation}) against mean-field theory
+ * (Poole et al. 2016; Schoenholz et al. 2017).
  *
- * <p>For each sigma_w^2 and width n: M networks n_0 = 784 -> n -> ... -> n (L layers, tanh after each),
+ * <p>For each sigma_w^2 and width n: M networks n_0 = 784 -> n -> ... -> n (L layers, phi after each),
  * initialised as everywhere in nnstm ({@link ModelInit} with seeds seed, seed+1, ..., seed+M-1, through
  * {@link Ensemble}), and two inputs x_1, x_2. With z_{a}^l (length n) network k's pre-activations of input
  * a at layer l = 1..L:
@@ -37,17 +37,25 @@ import org.nnstm.tensor.Tensor;
  * |c^l - c*| &lt;= max(3 c_se^l, 1e-6), with c* the mean-field fixed point ({@link MeanField}); NaN when fewer
  * than 3 layers qualify. It is compared with xi_c = -1 / ln chi_c: in the ordered phase the approach to
  * c* = 1 is exponential from the first layers; in the chaotic phase c^0 starts far from c* and the early,
- * nonlinear approach makes the fit over all qualifying layers overshoot xi_c.
+ * nonlinear approach makes the fit over all qualifying layers overshoot xi_c. Where the length map has no fixed
+ * point (identity or relu with sigma_w^2 k >= 1: phase "unbounded", q^l grows without bound) c*, xi_c and xi_fit
+ * are NaN; the measured q^l, c^l and the iterated maps are still reported.
  */
 public final class SignalPropagation {
   private SignalPropagation() {}
 
-  /** Settings; {@code x1}, {@code x2} are the two inputs (length n_0). */
+  /**
+   * Settings; {@code x1}, {@code x2} are the two inputs (length n_0); {@code activation} follows every layer (the
+   * networks' and the mean-field maps').
+   */
   public record Settings(double[] varW, double varB, int depth, int[] widths, int networks, float[] x1, float[] x2,
-                         long seed, double memoryGiB, Method method) {
+                         long seed, double memoryGiB, Method method, Activation activation) {
     public Settings {
       if (method == null) {
         throw new IllegalArgumentException("method must be networks or projection");
+      }
+      if (activation == null) {
+        throw new IllegalArgumentException("activation must be given");
       }
       if (varW.length == 0 || widths.length == 0) {
         throw new IllegalArgumentException("need at least one sigma_w^2 and one width");
@@ -78,12 +86,18 @@ public final class SignalPropagation {
         throw new IllegalArgumentException("memory budget must be finite and > 0 GiB, got " + memoryGiB);
       }
     }
+
+    /** Tanh networks. */
+    public Settings(double[] varW, double varB, int depth, int[] widths, int networks, float[] x1, float[] x2,
+                    long seed, double memoryGiB, Method method) {
+      this(varW, varB, depth, widths, networks, x1, x2, seed, memoryGiB, method, Activation.TANH);
+    }
   }
 
   /**
    * How the M networks are sampled. {@code NETWORKS}: every weight of every network drawn ({@link Ensemble},
    * n^2 Gaussians per layer) and the two inputs pushed through with the backend's batched GEMM and fused
-   * bias + tanh. {@code PROJECTION}: only what the two inputs see of each fresh layer, exactly: with y_a the
+   * bias + activation. {@code PROJECTION}: only what the two inputs see of each fresh layer, exactly: with y_a the
    * previous layer's activations (the inputs x_a at layer 1) and the rows w_i of W^l independent
    * N(0, sigma_w^2 / n_{l-1} I), the pairs (w_i . y_1, w_i . y_2) are independent across i and bivariate
    * normal with covariance (sigma_w^2 / n_{l-1}) [y_1.y_1, y_1.y_2; y_1.y_2, y_2.y_2]; adding the shared
@@ -128,8 +142,12 @@ public final class SignalPropagation {
     }
     TwoInputMaps.Moments input = new TwoInputMaps.Moments(q10, q20, q120);
     for (double varW : s.varW()) {
-      TwoInputMaps.Moments[] mf = TwoInputMaps.iterate(Activation.TANH, varW, s.varB(), input, s.depth());
-      MeanFieldPoint point = MeanField.of(Activation.TANH, varW, s.varB());
+      TwoInputMaps.Moments[] mf = TwoInputMaps.iterate(s.activation(), varW, s.varB(), input, s.depth());
+      // no fixed point (the length map grows without bound): no c*, xi_c or fit, the rest is measured as ever
+      boolean unbounded = MeanField.unbounded(s.activation(), varW, s.varB());
+      MeanFieldPoint point = unbounded ? null : MeanField.of(s.activation(), varW, s.varB());
+      double cStar = unbounded ? Double.NaN : point.cStar();
+      double xiC = unbounded ? Double.NaN : point.xiC();
       for (int n : s.widths()) {
         long t0 = System.nanoTime();
         double[][][] qc = s.method() == Method.NETWORKS ? measure(backend, s, varW, n) : project(s, varW, n);
@@ -146,8 +164,8 @@ public final class SignalPropagation {
           rows.add(new LayerRow(varW, n, l, q[0], q[1], mf[l].meanQ(), cc[0], cc[1], mf[l].c(), q[2]));
         }
         int[] range = new int[2];
-        double xi = fitDepth(c, cSe, point.cStar(), range);
-        fits.add(new DepthFit(varW, n, xi, point.xiC(), point.cStar(), range[0], range[1]));
+        double xi = fitDepth(c, cSe, cStar, range);
+        fits.add(new DepthFit(varW, n, xi, xiC, cStar, range[0], range[1]));
         progress.accept(String.format(java.util.Locale.ROOT,
             "sigma_w^2 = %s, width %d: %d networks, %.1f s", varW, n, s.networks(), (System.nanoTime() - t0) / 1e9));
       }
@@ -158,7 +176,7 @@ public final class SignalPropagation {
   /**
    * [0][l-1][k] = q_k^l, [1][l-1][k] = c_k^l for layers l = 1..L and networks k, on the backend: the
    * models in chunks that fit the memory budget, each chunk's forward pass one batched GEMM and one fused
-   * bias + tanh per layer, with the two inputs as the rows.
+   * bias + activation per layer, with the two inputs as the rows.
    */
   static double[][][] measure(Backend backend, Settings s, double varW, int n) {
     int depth = s.depth();
@@ -166,7 +184,7 @@ public final class SignalPropagation {
     int[] widths = new int[depth + 1];
     java.util.Arrays.fill(widths, n);
     widths[0] = n0;
-    NetworkSpec spec = NetworkSpec.tanh(widths);
+    NetworkSpec spec = NetworkSpec.of(widths, s.activation());
     int chunk = org.nnstm.run.RunMemory.modelsPerPass(spec, 2, s.memoryGiB(), s.networks());
     double[][][] out = new double[2][depth][s.networks()];
     float[] xs = new float[2 * n0];
@@ -225,6 +243,7 @@ public final class SignalPropagation {
     double[] g1 = new double[n];
     double[] g2 = new double[n];
     double sb = Math.sqrt(s.varB());
+    Activation phi = s.activation();
     for (int k = 0; k < s.networks(); k++) {
       long key = s.seed() + k;
       double[] y1 = new double[s.x1().length];
@@ -260,8 +279,8 @@ public final class SignalPropagation {
           s11 += z1 * z1;
           s22 += z2 * z2;
           s12 += z1 * z2;
-          g1[i] = Math.tanh(z1);
-          g2[i] = Math.tanh(z2);
+          g1[i] = phi.value(z1);
+          g2[i] = phi.value(z2);
         }
         out[0][l][k] = (s11 + s22) / (2.0 * n);
         out[1][l][k] = s12 / Math.sqrt(s11 * s22);

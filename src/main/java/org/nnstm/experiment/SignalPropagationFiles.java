@@ -14,7 +14,7 @@ public final class SignalPropagationFiles {
    * Writes propagation.csv (one row per sigma_w^2, width, layer), propagation-depth.csv (the fits),
    * propagation-width.csv (last layer's q_var and q - q_meanfield per width), propagation.hdf5 (the same
    * columns as 1-D datasets; fits prefixed {@code fit_}, width rows {@code last_}, and {@code q_var_slope}
-   * per sigma_w^2), and the figures propagation-q.png, propagation-c.png (the largest width, measured
+   * per sigma_w^2; the activation's label as the root attribute {@code activation}), and the figures propagation-q.png, propagation-c.png (the largest width, measured
    * and mean field) and propagation-width.png (log-log). Returns
    * the files, in order. Every file is atomic; all values are computed before the first is written.
    */
@@ -131,10 +131,10 @@ public final class SignalPropagationFiles {
     org.nnstm.io.AtomicFiles.writeString(widthFile, widthCsv.toString());
     files.add(widthFile);
     java.nio.file.Path hdf = dir.resolve("propagation.hdf5");
-    org.nnstm.io.Hdf5.write(hdf, h);
+    org.nnstm.io.Hdf5.write(hdf, h, java.util.Map.of("activation", s.activation().label()));
     files.add(hdf);
-    String sub = String.format(java.util.Locale.ROOT, " (width %d, M = %d, sigma_b^2 = %s)", nMax,
-        s.networks(), fmt(s.varB()));
+    String sub = String.format(java.util.Locale.ROOT, " (%s, width %d, M = %d, sigma_b^2 = %s)",
+        s.activation().label(), nMax, s.networks(), fmt(s.varB()));
     java.nio.file.Path qPng = dir.resolve("propagation-q.png");
     org.nnstm.plot.Plots.lineChart(qPng, "Length q^l" + sub, "layer l",
         "q^l (mean squared pre-activation)", qs.toArray(new org.nnstm.plot.Series[0]));
