@@ -60,6 +60,24 @@ public abstract class BackendContractTest {
   // ---------------------------------------------------------------- memory
 
   @Test
+  void zerosAreZeroAlsoInMemoryFreedBefore() {
+    // small blocks come back from the allocator's free lists, large ones as fresh pages: both must read as zeros
+    for (int n : new int[] {7, 1000, 1 << 20}) {
+      for (int round = 0; round < 3; round++) {
+        try (Tensor t = be.zeros(n)) {
+          float[] got = be.download(t);
+          for (int i = 0; i < n; i++) {
+            if (got[i] != 0f) {
+              throw new AssertionError("zeros(" + n + ") round " + round + ": element " + i + " is " + got[i]);
+            }
+          }
+          be.fill(t, 0, n, 3f);
+        }
+      }
+    }
+  }
+
+  @Test
   void zerosUploadDownloadRoundTripWithOffsets() {
     Random rnd = new Random(1);
     try (Tensor t = be.zeros(3, 5)) {

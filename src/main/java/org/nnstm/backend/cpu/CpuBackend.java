@@ -229,23 +229,21 @@ public final class CpuBackend extends CheckedBackend {
   @Override
   protected void doLinearBackward(int batch, int rows, int in, int out, Tensor dz, Tensor x, long strideX, float mu,
                                   Tensor v, Tensor w, float alpha2, Tensor dx) {
-    CpuTensor tdz = cpu(dz);
-    CpuTensor tx = cpu(x);
-    CpuTensor tv = cpu(v);
-    CpuTensor tw = cpu(w);
-    CpuTensor tdx = cpu(dx);
     int panels = gemmPanels(out);
     if (panels == 1 || out < in) {
       // nothing to split W by, or gemmThenAxpy splits v by columns: the two ops as they are
       super.doLinearBackward(batch, rows, in, out, dz, x, strideX, mu, v, w, alpha2, dx);
       return;
     }
+    CpuTensor tv = cpu(v);
+    CpuTensor tw = cpu(w);
+    CpuTensor tdx = cpu(dx);
     int width = gemmPanelWidth(out);
     long share = (long) rows * in;
     // share 0 goes straight into dx, the others into scratch (batch x (panels - 1) x rows x in)
     CpuTensor rest = panels == 1 ? null : scratchTensor(share * batch * (panels - 1));
-    long dzAt = tdz.address();
-    long xAt = tx.address();
+    long dzAt = cpu(dz).address();
+    long xAt = cpu(x).address();
     long vAt = tv.address();
     long wAt = tw.address();
     long weights = (long) out * in;
