@@ -143,11 +143,9 @@ public final class SignalPropagation {
     TwoInputMaps.Moments input = new TwoInputMaps.Moments(q10, q20, q120);
     for (double varW : s.varW()) {
       TwoInputMaps.Moments[] mf = TwoInputMaps.iterate(s.activation(), varW, s.varB(), input, s.depth());
-      // no fixed point (the length map grows without bound): no c*, xi_c or fit, the rest is measured as ever
-      boolean unbounded = MeanField.unbounded(s.activation(), varW, s.varB());
-      MeanFieldPoint point = unbounded ? null : MeanField.of(s.activation(), varW, s.varB());
-      double cStar = unbounded ? Double.NaN : point.cStar();
-      double xiC = unbounded ? Double.NaN : point.xiC();
+      // no fixed point (the length map grows without bound): c* and xi_c NaN, so no fit; the rest as ever
+      MeanFieldPoint point = MeanField.unbounded(s.activation(), varW, s.varB())
+          ? MeanFieldPoint.unbounded(varW, s.varB()) : MeanField.of(s.activation(), varW, s.varB());
       for (int n : s.widths()) {
         long t0 = System.nanoTime();
         double[][][] qc = s.method() == Method.NETWORKS ? measure(backend, s, varW, n) : project(s, varW, n);
@@ -164,8 +162,8 @@ public final class SignalPropagation {
           rows.add(new LayerRow(varW, n, l, q[0], q[1], mf[l].meanQ(), cc[0], cc[1], mf[l].c(), q[2]));
         }
         int[] range = new int[2];
-        double xi = fitDepth(c, cSe, cStar, range);
-        fits.add(new DepthFit(varW, n, xi, xiC, cStar, range[0], range[1]));
+        double xi = fitDepth(c, cSe, point.cStar(), range);
+        fits.add(new DepthFit(varW, n, xi, point.xiC(), point.cStar(), range[0], range[1]));
         progress.accept(String.format(java.util.Locale.ROOT,
             "sigma_w^2 = %s, width %d: %d networks, %.1f s", varW, n, s.networks(), (System.nanoTime() - t0) / 1e9));
       }

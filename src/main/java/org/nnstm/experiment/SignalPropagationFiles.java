@@ -14,9 +14,9 @@ public final class SignalPropagationFiles {
    * Writes propagation.csv (one row per sigma_w^2, width, layer), propagation-depth.csv (the fits),
    * propagation-width.csv (last layer's q_var and q - q_meanfield per width), propagation.hdf5 (the same
    * columns as 1-D datasets; fits prefixed {@code fit_}, width rows {@code last_}, and {@code q_var_slope}
-   * per sigma_w^2; the activation's label as the root attribute {@code activation}), and the figures propagation-q.png, propagation-c.png (the largest width, measured
-   * and mean field) and propagation-width.png (log-log). Returns
-   * the files, in order. Every file is atomic; all values are computed before the first is written.
+   * per sigma_w^2; the activation's label as the root attribute {@code activation}), and the figures
+   * propagation-q.png, propagation-c.png (the largest width, measured and mean field) and propagation-width.png
+   * (log-log). Returns the files, in order. Every file is atomic; all values are computed before the first is written.
    */
   public static List<java.nio.file.Path> write(java.nio.file.Path dir, SignalPropagation.Settings s,
                                                   SignalPropagation.Result r)

@@ -116,7 +116,8 @@ public interface Backend extends AutoCloseable {
    * {@code p * strideX} of {@code x}; 0 broadcasts), W_p and v_p (out x in, dense) and dx_p (rows x in, dense):
    * <pre>
    *   dx_p = dz_p W_p              (W before this call's update)
-   *   v_p  = dz_p^T x_p + mu v_p   (exactly gemm(true, false, out, in, rows, 1, dz, rows*out, x, strideX, mu, v, out*in, batch))
+   *   v_p  = dz_p^T x_p + mu v_p   (exactly gemm(true, false, out, in, rows, 1, dz, rows*out, x, strideX,
+   *                                         mu, v, out*in, batch))
    *   W_p += alpha2 v_p            (exactly axpy(batch*out*in, alpha2, v, w))
    * </pre>
    * v and W equal those of {@link #gemmThenAxpy} with these arguments. dx equals

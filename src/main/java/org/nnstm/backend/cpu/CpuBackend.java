@@ -8,14 +8,15 @@ import org.nnstm.tensor.Tensor;
 
 /**
  * The CPU backend: GEMM and axpy through OpenBLAS ({@link OpenBlas}, axpy by way of {@link NativeAxpy}), every
- * other op as a plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied into on-heap
- * scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
+ * other op as a plain Java loop over contiguous off-heap memory, worked in chunks of {@value #CHUNK} floats copied
+ * into on-heap scratch arrays (bulk copies of a direct buffer are memcpy) so that the JIT vectorizes the arithmetic.
  * tanh is {@link FastTanh}, not {@link Math#tanh} (about 90x slower here; benchmarks/RESULTS.md).
  *
  * <p>Threads. Every op splits its work into tasks that depend only on the op's shape, never on the thread count,
  * and runs them on the backend's own {@code threads} threads ({@link CpuPool}); OpenBLAS itself always runs
  * single-threaded, one call per task. A batched GEMM is split per problem and, along C's longer side (rows
- * when m >= n, else columns), into {@link #gemmPanels} panels; elementwise ops into blocks; a sum (column sums, a loss) is never split. So every
+ * when m >= n, else columns), into {@link #gemmPanels} panels; elementwise ops into blocks; a sum (column sums, a
+ * loss) is never split (linearBackward's data gradient is summed in parts whose number the shape fixes). So every
  * result is bit-identical for every thread count and for every ensemble size K (a model's GEMMs are the same
  * OpenBLAS calls whichever K it is trained in). Different OpenBLAS kernels (CPU types, see {@link #name()}) round
  * differently.
@@ -240,8 +241,9 @@ public final class CpuBackend extends CheckedBackend {
     CpuTensor tdx = cpu(dx);
     int width = gemmPanelWidth(out);
     long share = (long) rows * in;
-    // share 0 goes straight into dx, the others into scratch (batch x (panels - 1) x rows x in)
-    CpuTensor rest = panels == 1 ? null : scratchTensor(share * batch * (panels - 1));
+    // share 0 goes straight into dx, the others into scratch (batch x (panels - 1) x rows x in); every panel holds
+    // rows of W (gemmPanelWidth), so every share is written
+    CpuTensor rest = scratchTensor(share * batch * (panels - 1));
     long dzAt = cpu(dz).address();
     long xAt = cpu(x).address();
     long vAt = tv.address();
@@ -252,9 +254,6 @@ public final class CpuBackend extends CheckedBackend {
       int panel = task % panels;
       int j0 = panel * width;
       int mw = Math.min(width, out - j0);
-      if (mw <= 0) {
-        return;
-      }
       long dzPanel = dzAt + 4 * ((long) p * rows * out + j0);
       long wPanel = 4 * (p * weights + (long) j0 * in);
       OpenBlas.sgemm(true, false, mw, in, rows, 1f, dzPanel, out, xAt + 4 * p * strideX, in, mu, vAt + wPanel, in);
@@ -263,10 +262,6 @@ public final class CpuBackend extends CheckedBackend {
       OpenBlas.sgemm(false, false, rows, in, mw, 1f, dzPanel, out, wAt + wPanel, in, 0f, shareAt, in);
       axpyRange(tv, tw, alpha2, (int) (p * weights + (long) j0 * in), mw * in);
     });
-    if (rest == null) {
-      return;
-    }
-    int live = (out + width - 1) / width; // panels that hold rows of W (the last few may be empty)
     FloatBuffer dxb = tdx.data();
     FloatBuffer rb = rest.data();
     int blocksPer = (int) ((share + CHUNK - 1) / CHUNK);
@@ -278,7 +273,7 @@ public final class CpuBackend extends CheckedBackend {
       float[] acc = s[0];
       float[] part = s[1];
       dxb.get((int) (p * share + at), acc, 0, len);
-      for (int q = 1; q < live; q++) {
+      for (int q = 1; q < panels; q++) {
         rb.get((int) (share * ((long) p * (panels - 1) + q - 1) + at), part, 0, len);
         for (int i = 0; i < len; i++) {
           acc[i] += part[i];
@@ -288,7 +283,7 @@ public final class CpuBackend extends CheckedBackend {
     });
   }
 
-  /** The backend's scratch tensor of at least n floats (grown as needed; contents undefined; closed with the backend). */
+  /** The backend's scratch tensor of at least n floats (grown as needed, contents undefined, closed with it). */
   private CpuTensor scratchTensor(long n) {
     if (scratchTensor == null || scratchTensor.size() < n) {
       if (scratchTensor != null) {
